@@ -1,0 +1,59 @@
+"""Running a submission's code cells as Jupyter would, without a Jupyter kernel.
+
+IPython's own input transformer turns magics and `!` lines into calls on `get_ipython()`;
+the stand-in shell below accepts them and does nothing, so `%matplotlib inline` or
+`!pip install` cannot break a notebook, and nothing is installed or run in a shell.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+from autograder.run.inside.probes import describe_exception
+
+try:
+    from IPython.core.inputtransformer2 import TransformerManager
+except ImportError:  # IPython is optional where only plain .py submissions are run
+    TransformerManager = None
+
+
+class QuietShell:
+    """What `get_ipython()` returns to student code: magics and shell commands are ignored."""
+
+    def run_line_magic(self, name, line, *args, **kwargs):
+        return None
+
+    def run_cell_magic(self, name, line, cell, *args, **kwargs):
+        return None
+
+    def system(self, command, *args, **kwargs):
+        return None
+
+    getoutput = system
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def new_namespace(module_name: str) -> dict:
+    shell = QuietShell()
+    return {"__name__": module_name, "__builtins__": builtins, "get_ipython": lambda: shell}
+
+
+def transform(source: str) -> str:
+    """Python source for a cell that may contain IPython syntax."""
+    if TransformerManager is None:
+        return source
+    return TransformerManager().transform_cell(source)
+
+
+def run_cell(namespace: dict, source: str, index: int) -> dict:
+    """Run one cell in the namespace; an error is reported, never raised."""
+    try:
+        code = compile(transform(source), f"<cell {index}>", "exec")
+        exec(code, namespace)
+    except SystemExit as error:
+        return {"ok": False, "error": f"the cell called exit({error.code!r})"}
+    except BaseException as error:  # the student's error is the cell's result
+        return {"ok": False, "error": describe_exception(error)}
+    return {"ok": True}

@@ -1,0 +1,228 @@
+"""The warm worker: imports TensorFlow once, then forks one fresh student process per request.
+
+It runs inside the sandbox (or, without bubblewrap, as a plain child of the grader). It
+talks to the grader over a SOCK_SEQPACKET control socket, one JSON packet per message.
+The grader hands it one end of a fresh socket pair per student process; the student
+process answers the grader's requests on that socket directly, so whatever a student
+does to its own socket cannot touch the next submission. After each student process
+ends, everything it left behind (processes, files) is removed before the next fork.
+
+Usage: python -m autograder.run.inside.zygote CONTROL_FD [--pid-namespace]
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import json
+import os
+import resource
+import selectors
+import shutil
+import signal
+import socket
+import sys
+import time
+
+PR_SET_PDEATHSIG = 1
+PR_SET_NO_NEW_PRIVS = 38
+TERM_GRACE_S = 1.0
+
+
+def _prctl(option: int, value: int) -> None:
+    ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+
+
+def _send(control: socket.socket, message: dict) -> None:
+    control.send(json.dumps(message).encode())
+
+
+def _apply_limits(limits: dict) -> None:
+    def cap(kind: int, value: int) -> None:
+        resource.setrlimit(kind, (value, value))
+
+    cap(resource.RLIMIT_CORE, 0)
+    cap(resource.RLIMIT_CPU, int(limits["cpu_s"]))
+    cap(resource.RLIMIT_FSIZE, int(limits["output_bytes"]))
+    if limits.get("nproc"):
+        cap(resource.RLIMIT_NPROC, int(limits["nproc"]))
+    if limits.get("memory_bytes"):
+        with open("/proc/self/statm") as statm:
+            mapped = int(statm.read().split()[0]) * resource.getpagesize()
+        cap(resource.RLIMIT_AS, mapped + int(limits["memory_bytes"]))
+
+
+def _student_main(student_fd: int, request: dict) -> None:
+    """The student process: drop privileges, limit resources, then serve the grader."""
+    from autograder.run.inside import wire
+    from autograder.run.inside.execute import new_namespace, run_cell
+    from autograder.run.inside.probes import answer
+
+    os.setsid()
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    workdir = request["workdir"]
+    os.makedirs(workdir, exist_ok=True)
+    uid = request.get("uid")
+    if uid is not None:
+        os.chown(workdir, uid, uid)
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    os.chdir(workdir)
+    os.environ.update(HOME=workdir, TMPDIR=workdir)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    output = os.open(os.path.join(workdir, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), line_buffering=True)
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), line_buffering=True)
+    _apply_limits(request["limits"])
+
+    import tensorflow as tf
+
+    tf.keras.utils.set_random_seed(int(request["seed"]))
+    stream = socket.socket(fileno=student_fd).makefile("rwb")
+    namespace = new_namespace(request["module_name"])
+    while True:
+        try:
+            message = wire.read_message(stream)
+        except wire.WireError:
+            os._exit(0)
+        if message.get("op") == "cell":
+            reply = run_cell(namespace, message["source"], message["index"])
+        else:
+            reply = answer(namespace, message)
+        reply["id"] = message.get("id")
+        try:
+            wire.write_message(stream, reply)
+        except (OSError, ValueError):
+            os._exit(0)
+
+
+def _other_pids() -> list[int]:
+    me = os.getpid()
+    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit() and int(entry) not in (1, me)]
+
+
+def _empty_folder(folder: str) -> None:
+    for entry in os.listdir(folder):
+        path = os.path.join(folder, entry)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
+
+
+def _clean_up(pid: int, pid_namespace: bool, workdir: str) -> None:
+    """Kill whatever the student process left running, and remove the files it wrote."""
+    if pid_namespace:
+        for _ in range(100):
+            if not _other_pids():
+                break
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except ProcessLookupError:
+                break
+            time.sleep(0.01)
+    else:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    if pid_namespace:
+        for folder in ("/tmp", "/dev/shm"):
+            if os.path.isdir(folder):
+                _empty_folder(folder)
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _signal_group(pid: int, signum: int) -> None:
+    try:
+        os.killpg(pid, signum)
+    except (ProcessLookupError, PermissionError):
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+
+def _supervise(control: socket.socket, pid: int, pid_namespace: bool, workdir: str) -> None:
+    """Wait for the student process to end, or end it when the grader says so."""
+    pidfd = os.pidfd_open(pid)
+    selector = selectors.DefaultSelector()
+    selector.register(pidfd, selectors.EVENT_READ, "exited")
+    selector.register(control, selectors.EVENT_READ, "control")
+    killed_by_grader = False
+    term_deadline = None
+    while True:
+        timeout = None if term_deadline is None else max(0.0, term_deadline - time.monotonic())
+        events = selector.select(timeout)
+        if not events and term_deadline is not None:
+            _signal_group(pid, signal.SIGKILL)
+            term_deadline = None
+            continue
+        kinds = {key.data for key, _ in events}
+        if "exited" in kinds:
+            break
+        if "control" in kinds:
+            data = control.recv(65536)
+            if not data:
+                _signal_group(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                sys.exit(0)
+            if json.loads(data).get("op") == "kill" and not killed_by_grader:
+                killed_by_grader = True
+                _signal_group(pid, signal.SIGTERM)
+                term_deadline = time.monotonic() + TERM_GRACE_S
+    selector.close()
+    _, status, usage = os.wait4(pid, 0)
+    os.close(pidfd)
+    _clean_up(pid, pid_namespace, workdir)
+    _send(control, {
+        "op": "exited",
+        "exit_code": os.waitstatus_to_exitcode(status),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+        "max_rss_kb": usage.ru_maxrss,
+        "killed_by_grader": killed_by_grader,
+    })
+
+
+def main(argv: list[str]) -> int:
+    control = socket.socket(fileno=int(argv[0]))
+    pid_namespace = "--pid-namespace" in argv
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+    import numpy
+    import tensorflow as tf
+
+    import autograder.run.inside.execute  # noqa: F401  (warm: IPython's transformer)
+    import autograder.run.inside.probes  # noqa: F401
+
+    _send(control, {"op": "ready", "pid": os.getpid(), "versions": {
+        "tensorflow": tf.__version__, "keras": keras.__version__, "numpy": numpy.__version__, "python": sys.version.split()[0]}})
+    while True:
+        data, fds, _, _ = socket.recv_fds(control, 65536, 1)
+        if not data:
+            return 0
+        request = json.loads(data)
+        if request.get("op") != "spawn" or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            continue
+        pid = os.fork()
+        if pid == 0:
+            try:
+                control.close()
+                _student_main(fds[0], request)
+            finally:
+                os._exit(70)
+        os.close(fds[0])
+        _send(control, {"op": "spawned"})
+        _supervise(control, pid, pid_namespace, request["workdir"])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
