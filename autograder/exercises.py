@@ -32,7 +32,9 @@ class Exercise:
     kind: str
     signature: str
     seed_section: str
+    seed_line: str = ""
     static_rules: tuple[str, ...] = ()
+    tensor_args: tuple[int, ...] = ()
 
     @property
     def automatic(self) -> bool:
@@ -46,28 +48,36 @@ class Exercise:
 
 EXERCISES: tuple[Exercise, ...] = (
     Exercise("dense_shapes", "Shapes of a dense layer", 5, "function",
-             "dense_shapes(N, n_feature, n_neuron)", "1.1"),
+             "dense_shapes(N, n_feature, n_neuron)", "1.1",
+             "X: (N, n_feature), W: (n_feature, n_neuron), B: (n_neuron,), y: (N, n_neuron)"),
     Exercise("dense_forward_matmul", "Forward pass by matrix multiplication", 15, "function",
-             'dense_forward_matmul(X, W, B, activation="sigmoid")', "1.2.2", (NO_KERAS_LAYER,)),
+             'dense_forward_matmul(X, W, B, activation="sigmoid")', "1.2.2",
+             "z = matmul(X, W) + B; y = 1/(1+exp(-z))", (NO_KERAS_LAYER,), (0,)),
     Exercise("dense_forward_dot", "Forward pass by dot products in loops", 15, "function",
              'dense_forward_dot(X, W, B, activation="sigmoid")', "1.2.3",
-             (NO_KERAS_LAYER, NO_MATRIX_PRODUCT, MUST_LOOP)),
+             "z = tf.reduce_sum(x*w) + b; a = 1/(1 + np.exp(-z))",
+             (NO_KERAS_LAYER, NO_MATRIX_PRODUCT, MUST_LOOP), (0,)),
     Exercise("cascade_shapes", "Shapes through a cascade", 5, "function",
-             "cascade_shapes(N, n_feature, n_neurons)", "2.1"),
+             "cascade_shapes(N, n_feature, n_neurons)", "2.1", "W2: (3, 5), B2: (5,), y: (4, 5)"),
     Exercise("build_dense_layers", "A Python list of dense layers", 5, "model_factory",
-             'build_dense_layers(n_neurons, activation="sigmoid")', "2.2"),
+             'build_dense_layers(n_neurons, activation="sigmoid")', "2.2",
+             "for n_neuron in n_neurons: dense_layers.append(Dense(units=n_neuron, activation=...))"),
     Exercise("cascade_forward", "A cascade computed by hand", 10, "function",
-             'cascade_forward(X, weights, biases, activation="sigmoid")', "2.3", (NO_KERAS_LAYER,)),
+             'cascade_forward(X, weights, biases, activation="sigmoid")', "2.3",
+             "X_cp = matmul(X_cp, w) + b; X_cp = 1/(1+exp(-X_cp))", (NO_KERAS_LAYER,), (0,)),
     Exercise("build_sequential", "A Sequential model", 5, "model_factory",
-             'build_sequential(n_neurons, activation="sigmoid")', "3.1"),
+             'build_sequential(n_neurons, activation="sigmoid")', "3.1",
+             "model = Sequential(); model.add(Dense(units=n_neuron, activation=...))"),
     Exercise("TestModel", "Model subclassing", 20, "model_class",
-             'class TestModel(n_neurons=(10, 20), activation="sigmoid")', "3.2-3.3"),
+             'class TestModel(n_neurons=(10, 20), activation="sigmoid")', "3.2-3.3",
+             "def call(self, x): for dense in self.dense_layers: x = dense(x)"),
     Exercise("HybridModel", "A subclass that wraps a Sequential", 5, "model_class",
-             'class HybridModel(n_neurons=(10, 20), activation="sigmoid")', "3.3"),
+             'class HybridModel(n_neurons=(10, 20), activation="sigmoid")', "3.3",
+             "self.model = Sequential(); ... def call(self, x): return self.model(x)"),
     Exercise("layer_weight_shapes", "Layers and their weights", 5, "model_function",
-             "layer_weight_shapes(model)", "3.4"),
+             "layer_weight_shapes(model)", "3.4", "for layer in model.layers: w, b = layer.get_weights()"),
     Exercise("trainable_variable_shapes", "Trainable variables", 5, "model_function",
-             "trainable_variable_shapes(model)", "3.5"),
+             "trainable_variable_shapes(model)", "3.5", "for train_var in model.trainable_variables: train_var.shape"),
     Exercise("architecture_concept", "What is a deep-learning architecture?", 5, "manual",
              "", "concept"),
 )

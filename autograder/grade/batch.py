@@ -1,0 +1,221 @@
+"""Grading a batch: warm workers in parallel, one result file per submission as it finishes.
+
+A result is written whole or not at all (written beside, then renamed). Running the batch
+again skips every submission whose result already records the same sha256, so a grader
+killed mid-batch loses nothing; `force` grades everything again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import queue
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
+from autograder.grade.hidden import run_exercise
+from autograder.grade.session import RemoteStudent
+from autograder.grade.static import check_static_rules
+from autograder.grade.submission import Submission, discover, read_submission
+from autograder.messages import render
+from autograder.results import ExerciseResult, SubmissionResult, TestResult, summarize_exercise
+from autograder.run.sandbox import Limits, SandboxedWorker, WorkerFailed, sandbox_available
+
+
+@dataclass(frozen=True)
+class GradeSettings:
+    workers: int = 2
+    timeout_s: float = 30.0
+    force: bool = False
+    lang: str = "en"
+    sandbox: bool | None = None
+    limits: Limits = Limits()
+
+
+def unanswered(submission: Submission, status: str, message: str, code: str) -> list[TestResult]:
+    """Every test at 0 with the same status, for a submission that could not be run at all."""
+    from autograder.grade.hidden import collect
+
+    return [TestResult(t.id, t.exercise, 0.0, t.points, status, message, code)
+            for exercise in AUTOMATIC for t in collect(exercise)]
+
+
+def grade_submission(submission: Submission, worker: SandboxedWorker, settings: GradeSettings) -> SubmissionResult:
+    """Static checks, then the submission's cells and hidden tests in a sandboxed process."""
+    started = time.monotonic()
+    tests: list[TestResult] = []
+    exercises: dict[str, ExerciseResult] = {}
+    problems: list[str] = []
+    student = RemoteStudent(worker, submission.cells, "__main__" if submission.kind == "notebook" else "submission",
+                            settings.timeout_s)
+    if submission.problem:
+        problems.append(submission.problem)
+        tests = unanswered(submission, "missing", submission.problem, "submission.unreadable")
+    else:
+        try:
+            student._start()
+            for exercise in AUTOMATIC:
+                forbidden = check_static_rules(exercise, submission.cells)
+                result, exercise_tests = run_exercise(exercise, student, settings.lang, forbidden)
+                exercises[exercise.id] = result
+                tests += exercise_tests
+        finally:
+            student.close()
+    if not exercises:
+        for exercise in AUTOMATIC:
+            own = [t for t in tests if t.exercise == exercise.id]
+            exercises[exercise.id] = summarize_exercise(exercise.id, float(exercise.points), own)
+    cells = [{"index": o.index, "status": o.status, "message": o.message}
+             for o in sorted(student.outcomes.values(), key=lambda o: o.index) if o.status != "ok"]
+    return SubmissionResult(
+        student=submission.student, source=str(submission.path),
+        score=round(sum(e.score for e in exercises.values()), 6), max_score=float(AUTOMATIC_POINTS),
+        exercises=exercises, tests=tests, sha256=submission.sha256,
+        duration_s=round(time.monotonic() - started, 3), versions=worker.versions, sandboxed=worker.sandboxed,
+        language=settings.lang, cells=cells, manual=submission.manual, problems=problems)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def result_path(out_dir: Path, student: str) -> Path:
+    path = (out_dir / f"{student}.json").resolve()
+    if path.parent != out_dir.resolve():
+        raise ValueError(f"unsafe student id {student!r}")
+    return path
+
+
+def previous_result(out_dir: Path, student: str, sha256: str) -> dict | None:
+    path = result_path(out_dir, student)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("sha256") == sha256 else None
+
+
+def grades_csv(results: list[dict]) -> str:
+    """One row per student: a column per automatic exercise, and the total."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", *(e.id for e in AUTOMATIC), "total", "max_score"])
+    for result in sorted(results, key=lambda r: r["student"]):
+        writer.writerow([result["student"], *(_number(result["exercises"][e.id]["score"]) for e in AUTOMATIC),
+                         _number(result["score"]), _number(result["max_score"])])
+    return buffer.getvalue()
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+class Progress:
+    """A one-line progress bar on a terminal; a line per tenth of the batch otherwise."""
+
+    def __init__(self, total: int, stream=sys.stderr):
+        self.total, self.done, self.stream = total, 0, stream
+        self.lock = threading.Lock()
+        self.started = time.monotonic()
+
+    def step(self, label: str) -> None:
+        with self.lock:
+            self.done += 1
+            width = 30
+            filled = width * self.done // max(self.total, 1)
+            line = (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                    f"{time.monotonic() - self.started:.1f}s {label[:30]}")
+            if self.stream.isatty():
+                self.stream.write("\r" + line.ljust(80) + ("\n" if self.done == self.total else ""))
+            elif self.done == self.total or self.done % max(1, self.total // 10) == 0:
+                self.stream.write(line + "\n")
+            self.stream.flush()
+
+
+def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
+                progress: Callable[[int], Progress] = Progress) -> list[dict]:
+    """Grade every submission under the paths into out_dir; returns every result as JSON data."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pending: queue.Queue = queue.Queue()
+    results: dict[str, dict] = {}
+    found = discover(paths)
+    bar = progress(len(found))
+    for student, path in found:
+        submission = read_submission(student, path)
+        kept = None if settings.force else previous_result(out_dir, student, submission.sha256)
+        if kept is not None:
+            results[student] = kept
+            bar.step(f"{student} (kept)")
+        else:
+            pending.put(submission)
+    sandboxed = sandbox_available() if settings.sandbox is None else settings.sandbox
+    if not sandboxed:
+        print("WARNING: bubblewrap (bwrap) is not available: student code runs WITHOUT a sandbox "
+              "(in separate processes, but able to read files and use the network).", file=sys.stderr)
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+
+    def work(slot: int) -> None:
+        worker = None
+        try:
+            while True:
+                try:
+                    submission = pending.get_nowait()
+                except queue.Empty:
+                    return
+                for attempt in range(2):
+                    if worker is None or not worker.alive():
+                        worker = SandboxedWorker(slot, sandboxed, settings.limits)
+                        worker.start()
+                    try:
+                        result = grade_submission(submission, worker, settings).to_json()
+                        break
+                    except WorkerFailed:
+                        worker.stop()
+                        worker = None
+                        if attempt:
+                            raise
+                write_atomically(result_path(out_dir, submission.student), json.dumps(result, indent=1))
+                with lock:
+                    results[submission.student] = result
+                bar.step(submission.student)
+        except BaseException as error:  # reported after the other workers finish
+            failures.append(error)
+        finally:
+            if worker is not None:
+                worker.stop()
+
+    count = min(max(1, settings.workers), max(1, pending.qsize()))
+    threads = [threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    ordered = [results[student] for student, _ in found if student in results]
+    write_atomically(out_dir / "grades.csv", grades_csv(ordered))
+    return ordered
+
+
+def summary_table(results: list[dict], lang: str = "en") -> str:
+    """A fixed-width table: one row per student, a column per exercise, the total."""
+    ids = [e.id for e in AUTOMATIC]
+    short = [e.id[:8] for e in AUTOMATIC]
+    name_width = max([7, *(len(r["student"]) for r in results)])
+    lines = [" ".join([f"{'student':<{name_width}}", *(f"{s:>8}" for s in short), f"{'total':>9}"])]
+    for result in results:
+        cells = [f"{_number(result['exercises'][i]['score']):>8}" for i in ids]
+        total = f"{_number(result['score'])}/{_number(result['max_score'])}"
+        lines.append(" ".join([f"{result['student']:<{name_width}}", *cells, f"{total:>9}"]))
+    lines.append(render("summary.footer", {"count": len(results)}, lang))
+    return "\n".join(lines)

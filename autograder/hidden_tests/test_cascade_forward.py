@@ -1,0 +1,17 @@
+import pytest
+
+from autograder.checks.cases import cascade_case
+from autograder.checks.dense import check_cascade_forward
+
+
+@pytest.mark.parametrize("seed, N, n_feature, n_neurons, activation, worth", [
+    (21, 4, 10, [3, 4, 5], "sigmoid", 3),
+    (22, 3, 6, [4], "sigmoid", 2),
+    (23, 5, 7, [6, 5, 4, 3], "relu", 2),
+    (24, 1, 8, [5, 2], "tanh", 1),
+    (25, 2, 4, [6, 6], "linear", 2),
+])
+def test_cascade_equals_keras(cascade_forward, seed, N, n_feature, n_neurons, activation, worth):
+    X, weights, biases = cascade_case(seed, N, n_feature, n_neurons)
+    check_cascade_forward(cascade_forward, X, weights, biases, activation,
+                          what=f"cascade_forward through layers {n_neurons} with {activation}")

@@ -1,0 +1,10 @@
+import pytest
+
+from autograder.checks.cases import inputs
+from autograder.checks.shapes import check_layer_weight_shapes
+
+
+@pytest.mark.parametrize("seed, N, n_feature, n_neurons, worth", [
+    (71, 4, 10, [10, 20], 2), (72, 2, 5, [3, 4, 5], 2), (73, 1, 3, [1], 1)])
+def test_weight_shapes_of_each_layer(layer_weight_shapes, seed, N, n_feature, n_neurons, worth):
+    check_layer_weight_shapes(layer_weight_shapes, n_feature, n_neurons, inputs(seed, N, n_feature))

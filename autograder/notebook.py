@@ -1,0 +1,38 @@
+"""The hidden tests inside a notebook, for nbgrader's own autograding.
+
+A master notebook's hidden-test cell ends with `grade_exercise("<id>", globals())`; the
+value is the cell's last expression, which nbgrader reads as partial credit. This path
+runs in the student's kernel, with no isolation: it exists so that courses that grade
+with nbgrader get the same tests and the same points as the batch grader.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from autograder.exercises import BY_ID
+from autograder.grade.hidden import run_exercise
+from autograder.grade.static import check_static_rules
+from autograder.messages import DEFAULT_LANGUAGE
+from autograder.student import LocalStudent
+
+
+def _cell_sources(namespace: dict, name: str) -> list[str]:
+    history = namespace.get("In")
+    if isinstance(history, list) and history:
+        return [str(cell) for cell in history]
+    try:
+        return [inspect.getsource(namespace[name])]
+    except (KeyError, OSError, TypeError):
+        return []
+
+
+def grade_exercise(exercise_id: str, namespace: dict, lang: str = DEFAULT_LANGUAGE) -> float:
+    """Run the exercise's hidden tests on the namespace's definitions; print feedback; return the points."""
+    exercise = BY_ID[exercise_id]
+    forbidden = check_static_rules(exercise, _cell_sources(namespace, exercise.name))
+    result, tests = run_exercise(exercise, LocalStudent(namespace), lang, forbidden)
+    print(f"{exercise.id}: {result.score:g} / {result.max_score:g} ({result.status})")
+    for message in result.messages:
+        print(f"  - {message}")
+    return result.score
