@@ -9,6 +9,7 @@ with nbgrader get the same tests and the same points as the batch grader.
 from __future__ import annotations
 
 import inspect
+import warnings
 
 from autograder.exercises import BY_ID
 from autograder.grade.hidden import run_exercise
@@ -31,7 +32,9 @@ def grade_exercise(exercise_id: str, namespace: dict, lang: str = DEFAULT_LANGUA
     """Run the exercise's hidden tests on the namespace's definitions; print feedback; return the points."""
     exercise = BY_ID[exercise_id]
     forbidden = check_static_rules(exercise, _cell_sources(namespace, exercise.name))
-    result, tests = run_exercise(exercise, LocalStudent(namespace), lang, forbidden)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result, tests = run_exercise(exercise, LocalStudent(namespace), lang, forbidden)
     print(f"{exercise.id}: {result.score:g} / {result.max_score:g} ({result.status})")
     for message in result.messages:
         print(f"  - {message}")

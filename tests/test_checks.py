@@ -1,0 +1,92 @@
+"""Each exercise's hidden tests pass the solution and reject plausible wrong answers, in-process."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.exercises import AUTOMATIC, BY_ID
+from autograder.grade.hidden import collect, run_exercise
+from autograder.run.inside.execute import new_namespace, run_cell
+from autograder.student import LocalStudent
+from grading import variant
+
+
+def namespace_of(source: str) -> dict:
+    namespace = new_namespace("submission")
+    assert run_cell(namespace, source, 0)["ok"]
+    return namespace
+
+
+@pytest.fixture(scope="module")
+def solution() -> LocalStudent:
+    return LocalStudent(namespace_of(variant()))
+
+
+@pytest.mark.parametrize("exercise", AUTOMATIC, ids=lambda e: e.id)
+def test_the_solution_passes_every_hidden_test(solution, exercise):
+    result, tests = run_exercise(exercise, solution)
+    assert result.score == exercise.points, [t.message for t in tests if t.status != "passed"]
+
+
+@pytest.mark.parametrize("exercise", AUTOMATIC, ids=lambda e: e.id)
+def test_points_of_the_hidden_tests_add_up(exercise):
+    assert sum(test.points for test in collect(exercise)) == exercise.points
+
+
+WRONG_ANSWERS = [
+    ("dense_shapes", "hard-coded shapes", ('"W": (n_feature, n_neuron)', '"W": (10, 3)'), "shapes.hard_coded"),
+    ("dense_shapes", "swapped axes", ('"y": (N, n_neuron)', '"y": (n_neuron, N)'), "shapes.swapped"),
+    ("dense_forward_matmul", "missing bias", ("z = tf.linalg.matmul(X, W) + B", "z = tf.linalg.matmul(X, W)"),
+     "dense.missing_bias"),
+    ("dense_forward_matmul", "transposed weights",
+     ("z = tf.linalg.matmul(X, W) + B", "z = tf.linalg.matmul(X, tf.transpose(W)) + B"), "dense.transposed_weights"),
+    ("dense_forward_matmul", "activation ignored", ("    return _act(z, activation)\n\ndef dense_forward_dot",
+                                                    "    return _act(z, 'sigmoid')\n\ndef dense_forward_dot"),
+     "dense.wrong_activation"),
+    ("dense_forward_matmul", "bias after the activation",
+     ("    z = tf.linalg.matmul(X, W) + B\n    return _act(z, activation)",
+      "    z = tf.linalg.matmul(X, W)\n    return _act(z, activation) + B"), "dense.bias_after_activation"),
+    ("dense_forward_dot", "missing activation", ("y[i, j] = _act(z, activation)", "y[i, j] = z"),
+     "dense.missing_activation"),
+    ("dense_forward_dot", "missing bias", ("z = tf.reduce_sum(x * W[:, j]) + B[j]", "z = tf.reduce_sum(x * W[:, j])"),
+     "dense.missing_bias"),
+    ("cascade_shapes", "W not chained", ('out.append({"W": (width, n)', 'out.append({"W": (n_feature, n)'),
+     "shapes.wrong"),
+    ("cascade_forward", "activation only at the end",
+     ("        A = _act(tf.linalg.matmul(A, W) + B, activation)\n    return A",
+      "        A = tf.linalg.matmul(A, W) + B\n    return _act(A, activation)"), "cascade.activation_last_only"),
+    ("build_dense_layers", "one Dense object reused",
+     ("    return [Dense(units=n, activation=activation) for n in n_neurons]",
+      "    shared = Dense(units=n_neurons[0], activation=activation)\n    return [shared for n in n_neurons]"),
+     "layers.shared_object"),
+    ("build_dense_layers", "activation ignored",
+     ("    return [Dense(units=n, activation=activation) for n in n_neurons]",
+      "    return [Dense(units=n, activation='sigmoid') for n in n_neurons]"), "layers.activation"),
+    ("build_sequential", "n_neurons ignored", ("    for n in n_neurons:\n        model.add", "    for n in (10, 20):\n        model.add"),
+     "model.ignores_n_neurons"),
+    ("TestModel", "a layer skipped in call", ("        for dense in self.dense_layers:\n            x = dense(x)",
+                                              "        for dense in self.dense_layers[:-1]:\n            x = dense(x)"),
+     "layers.count"),
+    ("TestModel", "layers called in reverse", ("        for dense in self.dense_layers:\n            x = dense(x)",
+                                               "        for dense in self.dense_layers[::-1]:\n            x = dense(x)"),
+     "model.wrong_order"),
+    ("HybridModel", "Sequential never used",
+     ("    def call(self, x):\n        return self.model(x)",
+      "        self.extra = [Dense(units=n, activation=activation) for n in n_neurons]\n"
+      "    def call(self, x):\n        for dense in self.extra:\n            x = dense(x)\n        return x"),
+     "model.sequential_unused"),
+    ("layer_weight_shapes", "B shape for W", ("out.append((w.shape, b.shape))", "out.append((w.shape, w.shape))"),
+     "shapes.wrong"),
+    ("trainable_variable_shapes", "counted, not listed",
+     ("return [tuple(v.shape) for v in model.trainable_variables]", "return len(model.trainable_variables)"),
+     "variables.count_not_list"),
+]
+
+
+@pytest.mark.parametrize("exercise_id, mistake, replacement, code", WRONG_ANSWERS,
+                         ids=[f"{e}: {m}" for e, m, _, _ in WRONG_ANSWERS])
+def test_a_wrong_answer_loses_points_and_is_named(exercise_id, mistake, replacement, code):
+    exercise = BY_ID[exercise_id]
+    result, tests = run_exercise(exercise, LocalStudent(namespace_of(variant(replacement))))
+    assert result.score < exercise.points, f"{mistake} was not caught"
+    assert code in result.codes, (mistake, result.codes, result.messages)
