@@ -56,6 +56,7 @@ class SubmissionResult:
     versions: dict
     sandboxed: bool
     language: str = "en"
+    student_process: dict = field(default_factory=dict)
     cells: list[dict] = field(default_factory=list)
     manual: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)

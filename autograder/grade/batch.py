@@ -79,7 +79,9 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
         score=round(sum(e.score for e in exercises.values()), 6), max_score=float(AUTOMATIC_POINTS),
         exercises=exercises, tests=tests, sha256=submission.sha256,
         duration_s=round(time.monotonic() - started, 3), versions=worker.versions, sandboxed=worker.sandboxed,
-        language=settings.lang, cells=cells, manual=submission.manual, problems=problems)
+        language=settings.lang, cells=cells, manual=submission.manual, problems=problems,
+        student_process={"starts": student.starts, "cpu_s": round(student.cpu_s, 3),
+                         "peak_rss_kb": student.peak_rss_kb})
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -33,6 +33,8 @@ class RemoteStudent:
     outcomes: dict[int, CellOutcome] = field(default_factory=dict)
     process: StudentProcess | None = None
     starts: int = 0
+    peak_rss_kb: int = 0
+    cpu_s: float = 0.0
 
     def _start(self) -> None:
         """A fresh process with every cell run again but those that ended a process before."""
@@ -53,7 +55,7 @@ class RemoteStudent:
                 reply = self.process.ask({"op": "cell", "index": index, "source": source}, self.timeout_s)
             except StudentProcessEnded as ended:
                 self.outcomes[index] = CellOutcome(index, ended.status, ended.message)
-                self.process = None
+                self._ended()
                 return False
             if index not in self.outcomes:
                 self.outcomes[index] = CellOutcome(index, "ok" if reply.get("ok") else "error",
@@ -66,10 +68,16 @@ class RemoteStudent:
         try:
             return value_of(self.process.ask(request, self.timeout_s))
         except StudentProcessEnded as ended:
-            self.process = None
+            self._ended()
             raise StudentFailure(ended.status, ended.message) from None
+
+    def _ended(self) -> None:
+        """Account for the process that just ended, and forget it."""
+        report = self.process.stop()
+        self.peak_rss_kb = max(self.peak_rss_kb, report.max_rss_kb)
+        self.cpu_s += report.cpu_s
+        self.process = None
 
     def close(self) -> None:
         if self.process is not None:
-            self.process.stop()
-            self.process = None
+            self._ended()

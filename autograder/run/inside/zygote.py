@@ -13,6 +13,7 @@ Usage: python -m autograder.run.inside.zygote CONTROL_FD [--pid-namespace]
 from __future__ import annotations
 
 import ctypes
+import gc
 import io
 import json
 import os
@@ -201,6 +202,8 @@ def main(argv: list[str]) -> int:
     import autograder.run.inside.execute  # noqa: F401  (warm: IPython's transformer)
     import autograder.run.inside.probes  # noqa: F401
 
+    gc.collect()
+    gc.freeze()
     _send(control, {"op": "ready", "pid": os.getpid(), "versions": {
         "tensorflow": tf.__version__, "keras": keras.__version__, "numpy": numpy.__version__, "python": sys.version.split()[0]}})
     while True:
