@@ -13,6 +13,7 @@ from typing import Any, Callable, Protocol
 from autograder.checks.core import CheckFailure
 from autograder.exercises import Exercise
 from autograder.run.inside.probes import answer
+from autograder.run.inside.wire import encode
 
 
 class StudentFailure(Exception):
@@ -51,20 +52,42 @@ class LocalStudent:
         return value_of(answer(self.namespace, request))
 
 
+def _remembering(ask: Callable[[dict], Any]) -> Callable[[dict], Any]:
+    """`ask`, answering a request it has seen before from memory, so tests can share one model.
+
+    Requests carry their random seed, so a second identical request would get the same answer.
+    """
+    answers: dict[bytes, tuple[bool, Any]] = {}
+
+    def ask_once(request: dict) -> Any:
+        key = encode(request)
+        if key not in answers:
+            try:
+                answers[key] = (True, ask(request))
+            except (StudentFailure, CheckFailure) as failure:
+                answers[key] = (False, failure)
+        ok, value = answers[key]
+        if not ok:
+            raise value
+        return value
+    return ask_once
+
+
 def function_under_test(exercise: Exercise, student: Student, seed: int = 0) -> Callable:
-    """The callable a hidden test gets for an exercise; each call is one request."""
+    """The callable a hidden test gets for an exercise; each distinct call is one request."""
     name = exercise.name
+    ask = _remembering(student.ask)
     if exercise.kind == "function":
         def call(*args, **kwargs):
-            return student.ask({"op": "call", "name": name, "args": list(args), "kwargs": kwargs,
+            return ask({"op": "call", "name": name, "args": list(args), "kwargs": kwargs,
                                 "tensor_args": list(exercise.tensor_args)})
         return call
     if exercise.kind == "model_factory" and name == "build_dense_layers":
-        return lambda n_neurons, activation, X: student.ask(
+        return lambda n_neurons, activation, X: ask(
             {"op": "layer_list", "name": name, "n_neurons": list(n_neurons), "activation": activation,
              "X": X, "seed": seed})
     if exercise.kind == "model_factory":
-        return lambda n_neurons, activation, X: student.ask(
+        return lambda n_neurons, activation, X: ask(
             {"op": "model", "name": name, "kind": exercise.kind, "n_neurons": list(n_neurons),
              "activation": activation, "X": X, "seed": seed})
     if exercise.kind == "model_class":
@@ -72,9 +95,9 @@ def function_under_test(exercise: Exercise, student: Student, seed: int = 0) -> 
             request = {"op": "model", "name": name, "kind": exercise.kind, "X": X, "seed": seed}
             if n_neurons is not None:
                 request.update(n_neurons=list(n_neurons), activation=activation)
-            return student.ask(request)
+            return ask(request)
         return make
     if exercise.kind == "model_function":
-        return lambda n_neurons, X: student.ask(
+        return lambda n_neurons, X: ask(
             {"op": "model_function", "name": name, "n_neurons": list(n_neurons), "X": X, "seed": seed})
     raise ValueError(f"{exercise.id} is not graded automatically")

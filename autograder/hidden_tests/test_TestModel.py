@@ -25,5 +25,5 @@ def test_model_follows_its_arguments(TestModel, seed, N, n_feature, n_neurons, a
 
 @points(3)
 def test_two_trainable_variables_per_layer(TestModel):
-    X = inputs(56, 2, 6)
+    X = inputs(52, 4, 10)
     check_trainable_variables("TestModel(n_neurons=[3, 4, 5])", TestModel(X, [3, 4, 5], "sigmoid"), [3, 4, 5])

@@ -6,7 +6,7 @@ from autograder.checks.models import check_layer_list
 
 @pytest.mark.parametrize("seed, N, n_feature, n_neurons, activation, worth", [
     (31, 4, 10, [3, 4, 5], "sigmoid", 2),
-    (32, 4, 10, [10, 20, 30, 40, 50, 60, 70, 80, 90, 100], "relu", 1),
+    (32, 4, 10, [10, 20, 30], "relu", 1),
     (33, 1, 6, [7], "tanh", 1),
     (34, 3, 5, [5, 5, 5], "linear", 1),
 ])
