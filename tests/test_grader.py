@@ -33,6 +33,9 @@ SUBMISSIONS = {
                "Dense.__call__ = lambda self, x, *a, **k: tf.zeros((x.shape[0], self.units))\n"),
     "exits_in_a_cell.ipynb": notebook(["%matplotlib inline\n!pip install nothing\n" + variant(),
                                        "import os\nos._exit(0)", "1/0", "x = 1"]),
+    "not_a_notebook.ipynb": "this is not JSON, it is a student's essay",
+    "empty.ipynb": notebook([]),
+    "syntax_error.py": variant(("def dense_shapes(N, n_feature, n_neuron):", "def dense_shapes(N, n_feature, n_neuron)")),
     "test_cell_skipped.ipynb": notebook([variant(), "raise SystemExit('a test cell must not run')",
                                          "def dense_shapes(*a):\n    raise RuntimeError('redefined')"],
                                         test_cells={1: "dense_shapes"}),
@@ -88,6 +91,22 @@ def test_a_cell_that_kills_the_process_costs_only_itself(graded):
     result = graded["exits_in_a_cell"]
     assert result["score"] == AUTOMATIC_POINTS
     assert [(cell["index"], cell["status"]) for cell in result["cells"]] == [(1, "crashed"), (2, "error")]
+
+
+@pytest.mark.parametrize("student, words", [
+    ("not_a_notebook", "not a readable Jupyter notebook"),
+    ("empty", "is not defined"),
+    ("syntax_error", "is not defined"),
+])
+def test_unreadable_or_empty_submissions_get_zero_and_a_reason(graded, student, words):
+    result = graded[student]
+    assert result["score"] == 0
+    assert all(e["status"] == "missing" and words in e["messages"][0] for e in result["exercises"].values())
+
+
+def test_a_syntax_error_is_reported_with_its_cell(graded):
+    assert graded["syntax_error"]["cells"][0]["status"] == "error"
+    assert "SyntaxError" in graded["syntax_error"]["cells"][0]["message"]
 
 
 def test_test_cells_are_not_run(graded):
