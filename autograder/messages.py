@@ -207,6 +207,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{count} submissions graded; per-student feedback is in the JSON files.",
         "ko": "제출물 {count}개 채점 완료; 학생별 피드백은 JSON 파일에 있습니다.",
     },
+    # Feedback pages and Gradescope's results.json.
+    "feedback.title": {
+        "en": "Feedback on {assignment} for {student}",
+        "ko": "{student}의 {assignment} 피드백",
+    },
+    "feedback.total": {
+        "en": "Automatic score: {score} / {max_score}",
+        "ko": "자동 채점 점수: {score} / {max_score}",
+    },
+    "feedback.exercise": {"en": "Exercise", "ko": "문제"},
+    "feedback.score": {"en": "Score", "ko": "점수"},
+    "feedback.status": {"en": "Status", "ko": "상태"},
+    "feedback.messages": {"en": "Feedback", "ko": "피드백"},
+    "feedback.all_passed": {
+        "en": "All tests passed.",
+        "ko": "모든 테스트를 통과했습니다.",
+    },
+    "feedback.cell": {
+        "en": "Cell {index} of your submission did not run to the end: {message}",
+        "ko": "제출물의 {index}번째 셀이 끝까지 실행되지 않았습니다: {message}",
+    },
+    "feedback.manual": {
+        "en": "Graded by hand, not included here: {titles}",
+        "ko": "직접 채점하며 여기에는 포함되지 않음: {titles}",
+    },
+    "gradescope.failed": {
+        "en": "The autograder could not grade this submission: {reason}. Your score is 0 for now; "
+              "tell your instructor, who can see the details.",
+        "ko": "자동 채점기가 이 제출물을 채점하지 못했습니다: {reason}. 현재 점수는 0점입니다; "
+              "자세한 내용을 볼 수 있는 담당 교수자에게 알려 주세요.",
+    },
+    "gradescope.no_submission": {
+        "en": "no .ipynb or .py file was found in your submission",
+        "ko": "제출물에서 .ipynb 또는 .py 파일을 찾지 못했습니다",
+    },
+    "gradescope.internal": {
+        "en": "the grader itself failed ({error})",
+        "ko": "채점기 자체에 오류가 발생했습니다 ({error})",
+    },
 }
 
 SEE_SEED = {

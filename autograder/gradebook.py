@@ -1,0 +1,89 @@
+"""Scores into nbgrader's gradebook, and grades.csv in the layout of `nbgrader export`.
+
+Each automatic exercise is a grade cell named by its exercise id, and its score becomes that
+cell's automatic score, so nbgrader's formgrader, the manual grading of the written answer,
+`nbgrader export` and `nbgrader generate_feedback` all work from the same database. Only
+nbgrader's own API writes to it, so any SQLAlchemy URL nbgrader accepts works. Manual scores
+already given are never touched: grading again only replaces automatic scores.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import sys
+import warnings
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+from sqlalchemy.exc import SAWarning
+
+from autograder.exercises import ASSIGNMENT, AUTOMATIC, EXERCISES
+
+NOTEBOOK = ASSIGNMENT
+EXPORT_COLUMNS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+                  "raw_score", "late_submission_penalty", "score", "max_score")
+
+
+class GradebookMismatch(ValueError):
+    """The gradebook's notebook has grade cells that are not this course's exercises."""
+
+
+def record_assignment(gradebook: Gradebook) -> None:
+    """The assignment, its notebook, and a grade cell per exercise (the written answer also a solution cell)."""
+    gradebook.update_or_create_assignment(ASSIGNMENT)
+    notebook = gradebook.update_or_create_notebook(NOTEBOOK, ASSIGNMENT)
+    foreign = sorted({cell.name for cell in notebook.grade_cells} - {e.id for e in EXERCISES})
+    if foreign:
+        raise GradebookMismatch(f"the gradebook's {ASSIGNMENT} notebook has grade cells that are not exercises: "
+                                f"{', '.join(foreign)}; its grade ids must be the exercise ids")
+    for exercise in EXERCISES:
+        gradebook.update_or_create_grade_cell(exercise.id, NOTEBOOK, ASSIGNMENT, max_score=float(exercise.points),
+                                              cell_type="code" if exercise.automatic else "markdown")
+        if not exercise.automatic:
+            gradebook.update_or_create_solution_cell(exercise.id, NOTEBOOK, ASSIGNMENT)
+
+
+def record_result(gradebook: Gradebook, result: dict) -> None:
+    """A student's submission, with each automatic exercise's score as its grade cell's automatic score."""
+    student = result["student"]
+    gradebook.update_or_create_student(student)
+    gradebook.update_or_create_submission(ASSIGNMENT, student)
+    for exercise in AUTOMATIC:
+        grade = gradebook.find_grade(exercise.id, NOTEBOOK, ASSIGNMENT, student)
+        grade.auto_score = float(result["exercises"][exercise.id]["score"])
+        grade.needs_manual_grade = False
+    gradebook.db.commit()
+
+
+def _alembic_on_path() -> None:
+    """nbgrader runs the `alembic` command found on PATH to stamp a new database; it is installed beside Python."""
+    if shutil.which("alembic") is None:
+        os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+
+def write_gradebook(db_url: str, results: list[dict]) -> None:
+    _alembic_on_path()
+    with warnings.catch_warnings(), Gradebook(db_url) as gradebook:
+        # nbgrader's add_submission builds its rows in a way SQLAlchemy 2 warns about, harmlessly.
+        warnings.simplefilter("ignore", SAWarning)
+        record_assignment(gradebook)
+        for result in results:
+            record_result(gradebook, result)
+
+
+def nbgrader_export_csv(results: list[dict]) -> str:
+    """grades.csv as `nbgrader export` writes it, for a gradebook holding just these results.
+
+    The written answer counts in max_score but not yet in score, as in nbgrader before manual grading.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    max_score = float(sum(exercise.points for exercise in EXERCISES))
+    for result in sorted(results, key=lambda r: r["student"]):
+        score = float(result["score"])
+        writer.writerow([ASSIGNMENT, "", "", result["student"], "", "", "", score, 0.0, score, max_score])
+    return buffer.getvalue()
