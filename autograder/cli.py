@@ -1,4 +1,4 @@
-"""The command line: `autograder grade`, `autograder assign`, `autograder demo`."""
+"""The command line: `autograder grade`, `report`, `gradescope build`, `assign`, `demo`."""
 
 from __future__ import annotations
 
@@ -21,7 +21,55 @@ def _grade(args: argparse.Namespace) -> int:
     results = grade_batch(args.paths, args.out, settings)
     print(summary_table(results, args.lang))
     print(f"results: {args.out}/<student>.json and {args.out}/grades.csv")
+    _after_grading(args, results)
     return 0
+
+
+def _after_grading(args: argparse.Namespace, results: list[dict]) -> None:
+    """The export-layout CSV, then the gradebook and the reports if asked for."""
+    from autograder.gradebook import nbgrader_export_csv, write_gradebook
+
+    (args.out / "grades_nbgrader.csv").write_text(nbgrader_export_csv(results), encoding="utf-8")
+    print(f"grades in the layout of `nbgrader export`: {args.out}/grades_nbgrader.csv")
+    if args.gradebook:
+        write_gradebook(args.gradebook, results)
+        print(f"gradebook: automatic scores written to {args.gradebook}")
+    if not args.no_report:
+        from autograder.report.classroom import write_reports
+
+        print(f"class report: {write_reports(args.out, results)}")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from autograder.report.classroom import load_results, write_reports
+
+    results = load_results(args.dir)
+    if not results:
+        print(f"error: no results in {args.dir}", file=sys.stderr)
+        return 2
+    print(f"class report: {write_reports(args.dir, results)}")
+    return 0
+
+
+def _gradescope_build(args: argparse.Namespace) -> int:
+    from autograder.gradescope.build import build_zip
+    from autograder.gradescope.results import GradescopeConfig
+
+    visibility = dict(item.split("=", 1) for item in args.visibility)
+    try:
+        config = GradescopeConfig(args.default_visibility, visibility, args.timeout, args.lang)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    names = build_zip(args.out, config)
+    print(f"{args.out}: {len(names)} files; upload it as the autograder of a Gradescope programming assignment")
+    return 0
+
+
+def _exercise_visibility(text: str) -> str:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError("expected EXERCISE=VISIBILITY")
+    return text
 
 
 def _assign(args: argparse.Namespace) -> int:
@@ -48,7 +96,25 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--force", action="store_true", help="grade again submissions already graded")
     grade.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
                        help="language of the feedback (default: $AUTOGRADER_LANG or en)")
+    grade.add_argument("--gradebook", metavar="URL",
+                       help="also write the scores into nbgrader's gradebook (e.g. sqlite:///gradebook.db)")
+    grade.add_argument("--no-report", action="store_true", help="do not write the HTML and Markdown reports")
     grade.set_defaults(run=_grade)
+    report = verbs.add_parser("report", help="write the class report and feedback pages from graded results")
+    report.add_argument("dir", type=Path, metavar="DIR", help="the --out folder of `autograder grade`")
+    report.set_defaults(run=_report)
+    gradescope = verbs.add_parser("gradescope", help="Gradescope's autograder zip")
+    gradescope_verbs = gradescope.add_subparsers(dest="gradescope_verb", required=True)
+    build = gradescope_verbs.add_parser("build", help="build the zip to upload to Gradescope")
+    build.add_argument("--out", type=Path, default=Path("autograder.zip"), metavar="ZIP")
+    build.add_argument("--visibility", action="append", default=[], type=_exercise_visibility,
+                       metavar="EXERCISE=VISIBILITY",
+                       help="visible, after_due_date, after_published or hidden, per exercise (repeatable)")
+    build.add_argument("--default-visibility", default="visible", metavar="VISIBILITY",
+                       help="for exercises not named by --visibility (default visible)")
+    build.add_argument("--timeout", type=float, default=30.0, metavar="S")
+    build.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
+    build.set_defaults(run=_gradescope_build)
     assign = verbs.add_parser("assign", help="release the assignment and the solutions from source/")
     assign.add_argument("--check", action="store_true", help="only say whether the release is in sync")
     assign.set_defaults(run=_assign)

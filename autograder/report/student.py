@@ -1,0 +1,74 @@
+"""A student's feedback: each exercise, its score and its messages, as HTML and as Markdown for LMS comments.
+
+Built only from the exercises' messages, problems and cell errors, which are written for students;
+hidden-test ids (which name their inputs) are never shown. Every text is HTML-escaped, because
+messages quote the student's own exception text and anything in it could be markup.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from autograder.exercises import ASSIGNMENT, AUTOMATIC, EXERCISES
+from autograder.messages import render
+
+STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}
+.passed{color:#1a7f37}.failed,.error,.crashed,.timeout,.forbidden,.missing{color:#b42318}
+ul{margin:0;padding-left:1.2rem}"""
+
+
+def number(value: float) -> str:
+    return f"{value:g}"
+
+
+def general_notes(result: dict, lang: str) -> list[str]:
+    """Notes about the whole submission: problems reading it, cells that did not run, the manual part."""
+    notes = list(result.get("problems", []))
+    notes += [render("feedback.cell", {"index": cell["index"] + 1, "message": cell["message"]}, lang)
+              for cell in result.get("cells", [])]
+    manual = [exercise.title for exercise in EXERCISES if not exercise.automatic]
+    if manual:
+        notes.append(render("feedback.manual", {"titles": "; ".join(manual)}, lang))
+    return notes
+
+
+def feedback_html(result: dict) -> str:
+    lang = result.get("language", "en")
+    title = render("feedback.title", {"assignment": ASSIGNMENT, "student": result["student"]}, lang)
+    headers = "".join(f"<th>{escape(render(code, {}, lang))}</th>" for code in
+                      ("feedback.exercise", "feedback.score", "feedback.status", "feedback.messages"))
+    rows = []
+    for exercise in AUTOMATIC:
+        graded = result["exercises"][exercise.id]
+        messages = graded["messages"] or [render("feedback.all_passed", {}, lang)]
+        items = "".join(f"<li>{escape(message)}</li>" for message in messages)
+        rows.append(f"<tr><td>{escape(exercise.title)} (<code>{escape(exercise.id)}</code>)</td>"
+                    f"<td>{number(graded['score'])} / {number(graded['max_score'])}</td>"
+                    f"<td class=\"{escape(graded['status'])}\">{escape(graded['status'])}</td><td><ul>{items}</ul></td></tr>")
+    notes = "".join(f"<li>{escape(note)}</li>" for note in general_notes(result, lang))
+    total = render("feedback.total", {"score": number(result["score"]), "max_score": number(result["max_score"])}, lang)
+    return (f"<!DOCTYPE html>\n<html lang=\"{escape(lang)}\"><head><meta charset=\"utf-8\">"
+            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>\n"
+            f"<h1>{escape(title)}</h1>\n<p><strong>{escape(total)}</strong></p>\n<ul>{notes}</ul>\n"
+            f"<table><thead><tr>{headers}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n</body></html>\n")
+
+
+def feedback_markdown(result: dict) -> str:
+    """Markdown passes HTML through, so student text is HTML-escaped here too, and kept on one line."""
+    lang = result.get("language", "en")
+
+    def text(value: str) -> str:
+        return escape(" ".join(value.split()), quote=False)
+
+    lines = [f"# {text(render('feedback.title', {'assignment': ASSIGNMENT, 'student': result['student']}, lang))}", "",
+             f"**{text(render('feedback.total', {'score': number(result['score']), 'max_score': number(result['max_score'])}, lang))}**",
+             ""]
+    lines += [f"- {text(note)}" for note in general_notes(result, lang)]
+    for exercise in AUTOMATIC:
+        graded = result["exercises"][exercise.id]
+        lines += ["", f"## {text(exercise.title)} (`{exercise.id}`): "
+                      f"{number(graded['score'])} / {number(graded['max_score'])}, {graded['status']}", ""]
+        messages = graded["messages"] or [render("feedback.all_passed", {}, lang)]
+        lines += [f"- {text(message)}" for message in messages]
+    return "\n".join(lines) + "\n"
