@@ -1,0 +1,200 @@
+"""Gradescope: the zip's layout, results.json valid against the specification's schema for the
+solution, the stub and a crashing submission, and a valid results.json whenever grading fails."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from autograder.cli import main as cli
+from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
+from autograder.grade.hidden import collect
+from autograder.gradescope.results import CONFIG_FILE, GradescopeConfig
+from autograder.gradescope.run import main as run_main
+from tests.grading import SOLUTION
+
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "gradescope_results.schema.json").read_text())
+VISIBILITY = {"TestModel": "after_due_date", "HybridModel": "hidden"}
+
+
+def stub_source() -> str:
+    """What a student who wrote nothing hands in: every name defined, every body unwritten."""
+    lines = ["import tensorflow as tf", ""]
+    for exercise in AUTOMATIC:
+        if exercise.kind == "model_class":
+            arguments = exercise.signature.split("(", 1)[1].rstrip(")")
+            lines += [f"class {exercise.name}(tf.keras.Model):", f"    def __init__(self, {arguments}):",
+                      "        super().__init__()", "        raise NotImplementedError()", ""]
+        else:
+            lines += [f"def {exercise.signature}:", "    raise NotImplementedError()", ""]
+    return "\n".join(lines)
+
+
+SUBMISSIONS = {
+    "solution": ("dense_layers.py", SOLUTION),
+    "stub": ("dense_layers.py", stub_source()),
+    "crash": ("dense_layers.py", "import os\nos._exit(3)\n" + SOLUTION),
+}
+
+
+def validate(results: dict) -> None:
+    jsonschema.validate(results, SCHEMA, cls=jsonschema.Draft202012Validator)
+
+
+@pytest.fixture(scope="module")
+def autograder_zip(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("zip") / "autograder.zip"
+    arguments = ["gradescope", "build", "--out", str(out), "--timeout", "5"]
+    for exercise, visibility in VISIBILITY.items():
+        arguments += ["--visibility", f"{exercise}={visibility}"]
+    assert cli(arguments) == 0
+    return out
+
+
+def gradescope_root(parent: Path, autograder_zip: Path, files: dict[str, str]) -> Path:
+    """A folder laid out as Gradescope lays out /autograder: source (the zip), submission, results."""
+    root = parent / "autograder"
+    (root / "submission").mkdir(parents=True)
+    (root / "results").mkdir()
+    with zipfile.ZipFile(autograder_zip) as archive:
+        archive.extractall(root / "source")
+        for name in ("setup.sh", "run_autograder"):
+            (root / "source" / name).chmod(0o755)  # zipfile does not restore permissions; Gradescope does
+    (root / "run_autograder").write_bytes((root / "source" / "run_autograder").read_bytes())
+    (root / "run_autograder").chmod(0o755)
+    for name, text in files.items():
+        (root / "submission" / name).write_text(text)
+    return root
+
+
+def environment(root: Path, python: str = sys.executable) -> dict[str, str]:
+    return {**os.environ, "GRADESCOPE_ROOT": str(root), "GRADESCOPE_PYTHON": python}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, autograder_zip) -> dict[str, dict]:
+    """Each submission run through setup.sh's checks and run_autograder, in parallel."""
+    roots = {kind: gradescope_root(tmp_path_factory.mktemp(kind), autograder_zip, {name: text})
+             for kind, (name, text) in SUBMISSIONS.items()}
+    for root in roots.values():
+        setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=environment(root),
+                               capture_output=True, text=True, timeout=300)
+        assert setup.returncode == 0, setup.stderr
+    runs = {kind: subprocess.Popen([str(root / "run_autograder")], env=environment(root), cwd=root,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for kind, root in roots.items()}
+    logs = {kind: run.communicate(timeout=600)[0] for kind, run in runs.items()}
+    assert all(run.returncode == 0 for run in runs.values()), logs
+    results = {kind: json.loads((root / "results" / "results.json").read_text()) for kind, root in roots.items()}
+    for kind, log in logs.items():
+        assert "sandboxed" in log, f"{kind} was not graded by the zip's runner:\n{log}"
+    return results
+
+
+def test_zip_follows_the_specification_and_leaves_out_solutions_and_tests(autograder_zip):
+    with zipfile.ZipFile(autograder_zip) as archive:
+        entries = {entry.filename: entry for entry in archive.infolist()}
+        config = GradescopeConfig.from_json(archive.read(CONFIG_FILE).decode())
+    for script in ("setup.sh", "run_autograder"):
+        assert entries[script].external_attr >> 16 & stat.S_IXUSR, f"{script} is not executable"
+    assert "pyproject.toml" in entries and "autograder/gradescope/run.py" in entries
+    assert any(name.startswith("autograder/hidden_tests/test_") for name in entries)
+    assert not [name for name in entries if name.startswith(("solutions/", "tests/", "source/"))]
+    assert not [name for name in entries if "__pycache__" in name]
+    assert config.visibility == VISIBILITY and config.timeout_s == 5
+
+
+def test_build_rejects_unknown_exercises_and_visibilities(tmp_path, capsys):
+    assert cli(["gradescope", "build", "--out", str(tmp_path / "a.zip"), "--visibility", "Nope=hidden"]) == 2
+    assert cli(["gradescope", "build", "--out", str(tmp_path / "a.zip"), "--visibility", "TestModel=secret"]) == 2
+    assert not (tmp_path / "a.zip").exists()
+
+
+def test_every_results_json_is_valid_and_scores_are_right(graded):
+    for results in graded.values():
+        validate(results)
+        assert [test["max_score"] for test in results["tests"]] == [float(e.points) for e in AUTOMATIC]
+        assert all({"name", "score", "max_score", "status", "output", "visibility"} <= test.keys()
+                   for test in results["tests"])
+    assert graded["solution"]["score"] == AUTOMATIC_POINTS
+    assert {test["status"] for test in graded["solution"]["tests"]} == {"passed"}
+    for kind in ("stub", "crash"):
+        assert graded[kind]["score"] == 0
+        assert {test["status"] for test in graded[kind]["tests"]} == {"failed"}
+    assert "NotImplementedError" in graded["stub"]["tests"][0]["output"]
+    assert "exited with code 3" in graded["crash"]["output"]
+
+
+def test_visibility_follows_the_build_options(graded):
+    by_name = {test["name"]: test["visibility"] for test in graded["solution"]["tests"]}
+    for exercise in AUTOMATIC:
+        [visibility] = [v for name, v in by_name.items() if name.endswith(f"({exercise.id})")]
+        assert visibility == VISIBILITY.get(exercise.id, "visible")
+
+
+def leaked_test_ids(text: str) -> list[str]:
+    """Hidden tests whose name or parameters (their inputs and seeds) appear in the text."""
+    leaked = []
+    for exercise in AUTOMATIC:
+        for test in collect(exercise):
+            function = test.id.split("::", 1)[-1]
+            parameters = function[function.index("["):] if "[" in function else function
+            if function in text or parameters in text:
+                leaked.append(test.id)
+    return leaked
+
+
+def test_hidden_test_ids_and_their_inputs_never_reach_students(graded):
+    some_test = collect(AUTOMATIC[1])[0].id
+    assert leaked_test_ids(f"output of {some_test}: failed") == [some_test]
+    for results in graded.values():
+        assert leaked_test_ids(json.dumps(results)) == []
+
+
+def test_schema_rejects_what_gradescope_would_not_read(graded):
+    good = graded["solution"]
+    wrong_answers = [
+        {**good, "tests": [{**good["tests"][0], "status": "ok"}]},
+        {**good, "tests": [{**good["tests"][0], "visibility": "secret"}]},
+        {**good, "tests": [{**good["tests"][0], "maxscore": 5}]},
+        {**good, "score": "95"},
+        {"output": "no score anywhere", "tests": []},
+    ]
+    for results in wrong_answers:
+        with pytest.raises(jsonschema.ValidationError):
+            validate(results)
+
+
+def test_an_empty_submission_still_gets_a_valid_results_json(tmp_path, autograder_zip):
+    root = gradescope_root(tmp_path, autograder_zip, {"notes.txt": "no code"})
+    assert run_main(["--root", str(root)]) == 0
+    results = json.loads((root / "results" / "results.json").read_text())
+    validate(results)
+    assert results["score"] == 0 and "no .ipynb or .py file" in results["output"]
+
+
+def test_a_failing_grader_writes_a_valid_results_json_without_details(tmp_path, autograder_zip):
+    root = gradescope_root(tmp_path, autograder_zip, {"dense_layers.py": SOLUTION})
+    (root / "source" / CONFIG_FILE).write_text('{"default_visibility": "everyone"}')
+    assert run_main(["--root", str(root)]) == 0
+    results = json.loads((root / "results" / "results.json").read_text())
+    validate(results)
+    assert results["score"] == 0 and "ValueError" in results["output"] and "everyone" not in results["output"]
+
+
+def test_run_autograder_writes_results_even_when_python_dies(tmp_path, autograder_zip):
+    root = gradescope_root(tmp_path, autograder_zip, {"dense_layers.py": SOLUTION})
+    done = subprocess.run([str(root / "run_autograder")], env=environment(root, python="/bin/false"),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    results = json.loads((root / "results" / "results.json").read_text())
+    validate(results)
+    assert results["score"] == 0 and "exit status 1" in results["output"]
