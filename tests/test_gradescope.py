@@ -154,7 +154,7 @@ def leaked_test_ids(text: str) -> list[str]:
 
 def test_hidden_test_ids_and_their_inputs_never_reach_students(graded):
     some_test = collect(AUTOMATIC[1])[0].id
-    assert leaked_test_ids(f"output of {some_test}: failed") == [some_test]
+    assert some_test in leaked_test_ids(f"output of {some_test}: failed")
     for results in graded.values():
         assert leaked_test_ids(json.dumps(results)) == []
 
