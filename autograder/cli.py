@@ -21,23 +21,29 @@ def _grade(args: argparse.Namespace) -> int:
     results = grade_batch(args.paths, args.out, settings)
     print(summary_table(results, args.lang))
     print(f"results: {args.out}/<student>.json and {args.out}/grades.csv")
-    _after_grading(args, results)
-    return 0
+    return _after_grading(args, results)
 
 
-def _after_grading(args: argparse.Namespace, results: list[dict]) -> None:
-    """The export-layout CSV, then the gradebook and the reports if asked for."""
-    from autograder.gradebook import nbgrader_export_csv, write_gradebook
+def _after_grading(args: argparse.Namespace, results: list[dict]) -> int:
+    """The export-layout CSV, then the gradebook and the reports if asked for; 1 if the gradebook was refused."""
+    from autograder.gradebook import GradebookMismatch, nbgrader_export_csv, write_gradebook
 
+    status = 0
     (args.out / "grades_nbgrader.csv").write_text(nbgrader_export_csv(results), encoding="utf-8")
     print(f"grades in the layout of `nbgrader export`: {args.out}/grades_nbgrader.csv")
     if args.gradebook:
-        write_gradebook(args.gradebook, results)
-        print(f"gradebook: automatic scores written to {args.gradebook}")
+        try:
+            write_gradebook(args.gradebook, results)
+        except GradebookMismatch as error:
+            print(f"error: gradebook not written: {error}", file=sys.stderr)
+            status = 1
+        else:
+            print(f"gradebook: automatic scores written to {args.gradebook}")
     if not args.no_report:
         from autograder.report.classroom import write_reports
 
         print(f"class report: {write_reports(args.out, results)}")
+    return status
 
 
 def _report(args: argparse.Namespace) -> int:
