@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import sysconfig
@@ -76,6 +77,13 @@ def _python_paths() -> list[Path]:
         paths.add(Path(sysconfig.get_paths()[key]))
     resolved = sorted({path.resolve() for path in paths if path.exists()})
     return [path for path in resolved if not any(other != path and other in path.parents for other in resolved)]
+
+
+def _readable_by_others(path: Path) -> bool:
+    """Whether a user with no special rights can reach and read the folder."""
+    folders = [path, *path.parents]
+    return all(os.stat(folder).st_mode & stat.S_IXOTH for folder in folders) and bool(
+        os.stat(path).st_mode & stat.S_IROTH)
 
 
 def _parents_with_perms(path: Path, made: set[Path]) -> list[str]:
@@ -237,13 +245,18 @@ class SandboxedWorker:
         grader_end, student_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         request = {"op": "spawn", "seed": seed, "module_name": module_name,
                    "workdir": "/tmp/student" if self.sandboxed else tempfile.mkdtemp(prefix="autograder-student-"),
-                   "uid": FIRST_STUDENT_UID + self.slot if self.sandboxed and os.geteuid() == 0 else None,
+                   "uid": FIRST_STUDENT_UID + self.slot if self._can_drop_privileges() else None,
                    "limits": self.limits.as_dict()}
         socket.send_fds(self.control, [json.dumps(request).encode()], [student_end.fileno()])
         student_end.close()
         if self._receive(30.0).get("op") != "spawned":
             raise WorkerFailed("the worker did not fork a student process")
         return StudentProcess(self, grader_end, self.limits)
+
+    def _can_drop_privileges(self) -> bool:
+        """As root, student processes run as a user of their own; outside the sandbox only where
+        that user can still read Python's own files."""
+        return os.geteuid() == 0 and (self.sandboxed or all(_readable_by_others(p) for p in _python_paths()))
 
     def wait_exited(self, grace_s: float) -> ExitReport:
         try:

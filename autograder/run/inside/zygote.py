@@ -27,6 +27,7 @@ import time
 
 PR_SET_PDEATHSIG = 1
 PR_SET_NO_NEW_PRIVS = 38
+PR_SET_CHILD_SUBREAPER = 36
 TERM_GRACE_S = 1.0
 
 
@@ -116,6 +117,29 @@ def _empty_folder(folder: str) -> None:
             os.unlink(path)
 
 
+def _kill_adopted_processes() -> None:
+    """Without a PID namespace, the worker is a child subreaper: whatever a student process left
+    running is adopted by it when its parent dies, and is killed and reaped here."""
+    me = str(os.getpid())
+    for _ in range(100):
+        adopted = []
+        for entry in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{entry}/stat") as stat_file:
+                    if entry.isdigit() and stat_file.read().rsplit(")", 1)[1].split()[1] == me:
+                        adopted.append(int(entry))
+            except (OSError, IndexError):
+                continue
+        if not adopted:
+            return
+        for pid in adopted:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+
+
 def _clean_up(pid: int, pid_namespace: bool, workdir: str) -> None:
     """Kill whatever the student process left running, and remove the files it wrote."""
     if pid_namespace:
@@ -128,10 +152,8 @@ def _clean_up(pid: int, pid_namespace: bool, workdir: str) -> None:
                 break
             time.sleep(0.01)
     else:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        _signal_group(pid, signal.SIGKILL)
+        _kill_adopted_processes()
     if pid_namespace:
         for folder in ("/tmp", "/dev/shm"):
             if os.path.isdir(folder):
@@ -194,9 +216,12 @@ def _supervise(control: socket.socket, pid: int, pid_namespace: bool, workdir: s
 def main(argv: list[str]) -> int:
     control = socket.socket(fileno=int(argv[0]))
     pid_namespace = "--pid-namespace" in argv
+    if not pid_namespace:
+        _prctl(PR_SET_CHILD_SUBREAPER, 1)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
     import numpy
+    import numpy.random  # noqa: F401  (warm, and readable before privileges are dropped)
     import tensorflow as tf
 
     import autograder.run.inside.execute  # noqa: F401  (warm: IPython's transformer)
