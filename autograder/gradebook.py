@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
-import sys
 import warnings
-from pathlib import Path
 
 from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
 from autograder.exercises import ASSIGNMENT, AUTOMATIC, EXERCISES
+from autograder.nbgrader_run import put_alembic_on_path
 
 NOTEBOOK = ASSIGNMENT
 EXPORT_COLUMNS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
@@ -58,14 +55,8 @@ def record_result(gradebook: Gradebook, result: dict) -> None:
     gradebook.db.commit()
 
 
-def _alembic_on_path() -> None:
-    """nbgrader runs the `alembic` command found on PATH to stamp a new database; it is installed beside Python."""
-    if shutil.which("alembic") is None:
-        os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-
-
 def write_gradebook(db_url: str, results: list[dict]) -> None:
-    _alembic_on_path()
+    put_alembic_on_path()
     with warnings.catch_warnings(), Gradebook(db_url) as gradebook:
         # nbgrader's add_submission builds its rows in a way SQLAlchemy 2 warns about, harmlessly.
         warnings.simplefilter("ignore", SAWarning)

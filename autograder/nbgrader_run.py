@@ -19,6 +19,34 @@ from autograder.exercises import ASSIGNMENT, AUTOMATIC
 ROOT = Path(__file__).resolve().parents[1]
 
 
+class NbgraderFailed(RuntimeError):
+    """An nbgrader command failed; the message carries the end of its output."""
+
+
+def put_alembic_on_path() -> None:
+    """nbgrader runs the `alembic` command from PATH to open a gradebook; it is installed beside this Python."""
+    if shutil.which("alembic") is None:
+        os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+
+def run_nbgrader(verb: str, course: Path) -> None:
+    """`nbgrader <verb> <assignment> --force` in a course folder, with the folder's own gradebook."""
+    put_alembic_on_path()
+    finished = subprocess.run(
+        [sys.executable, "-m", "nbgrader", verb, ASSIGNMENT, "--force", "--CourseDirectory.root", str(course),
+         f"--CourseDirectory.db_url=sqlite:///{course / 'gradebook.db'}"],
+        cwd=course, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}, capture_output=True, text=True)
+    if finished.returncode != 0:
+        raise NbgraderFailed(f"nbgrader {verb} failed:\n{(finished.stdout + finished.stderr)[-4000:]}")
+
+
+def new_course(course: Path) -> Path:
+    """A scratch nbgrader course folder holding this repository's master notebooks and nbgrader config."""
+    shutil.copytree(ROOT / "source", course / "source")
+    shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    return course
+
+
 def stage_submissions(notebooks: dict[str, Path], folder: Path) -> Path:
     """The notebooks in nbgrader's submitted/<student>/<assignment>/ layout."""
     submitted = folder / "submitted"
@@ -33,18 +61,12 @@ def autograde_with_nbgrader(notebooks: dict[str, Path], course: Path) -> tuple[f
     """Seconds `nbgrader autograde` took for all the notebooks, and each student's score per exercise."""
     from nbgrader.api import Gradebook
 
-    shutil.copytree(ROOT / "source", course / "source")
-    shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
-    stage_submissions(notebooks, course)
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    nbgrader = [sys.executable, "-m", "nbgrader"]
-    root = ["--CourseDirectory.root", str(course), f"--CourseDirectory.db_url=sqlite:///{course / 'gradebook.db'}"]
-    subprocess.run([*nbgrader, "generate_assignment", ASSIGNMENT, "--force", *root],
-                   cwd=course, env=env, check=True, capture_output=True)
+    stage_submissions(notebooks, new_course(course))
+    run_nbgrader("generate_assignment", course)
     started = time.perf_counter()
-    subprocess.run([*nbgrader, "autograde", ASSIGNMENT, "--force", *root],
-                   cwd=course, env=env, check=True, capture_output=True)
+    run_nbgrader("autograde", course)
     seconds = time.perf_counter() - started
+    put_alembic_on_path()
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         scores = {student: {e.id: gradebook.find_grade(e.id, ASSIGNMENT, ASSIGNMENT, student).score
                             for e in AUTOMATIC} for student in notebooks}

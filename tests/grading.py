@@ -1,4 +1,4 @@
-"""Helpers shared by the grader's tests: submissions made from the solution fixture, and grading them."""
+"""Helpers shared by the grader's tests: submissions made from the reference solution, and grading them."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from pathlib import Path
 
 from autograder.grade.batch import GradeSettings, grade_batch
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SOLUTION = (FIXTURES / "solution.py").read_text()
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTION = (ROOT / "solutions" / "dense_layers" / "dense_layers.py").read_text()
 
 
 def variant(*replacements: tuple[str, str], append: str = "", prepend: str = "") -> str:
     """The solution with some lines replaced; every replaced line must exist, so a stale test fails."""
     source = SOLUTION
     for old, new in replacements:
-        assert old in source, f"{old!r} is not in the solution fixture"
+        assert old in source, f"{old!r} is not in the reference solution"
         source = source.replace(old, new)
     return prepend + source + append
 

@@ -37,7 +37,8 @@ def errors(replies: list[dict]) -> list[str]:
 
 @needs_bwrap
 @pytest.mark.parametrize("path", [
-    ROOT / "tests" / "fixtures" / "solution.py",
+    ROOT / "solutions" / "dense_layers" / "dense_layers.py",
+    ROOT / "source" / "dense_layers" / "dense_layers.ipynb",
     ROOT / "autograder" / "hidden_tests" / "test_TestModel.py",
     ROOT / "autograder" / "checks" / "core.py",
     ROOT / "tests",

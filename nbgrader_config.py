@@ -1,0 +1,7 @@
+"""nbgrader's view of this repository: the master notebooks in source/, the student release in assignments/."""
+
+c = get_config()  # noqa: F821 (nbgrader provides get_config)
+
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "assignments"
+c.CourseDirectory.db_url = "sqlite:///gradebook.db"
