@@ -12,6 +12,7 @@ from autograder.messages import DEFAULT_LANGUAGE, LANGUAGES
 
 def _grade(args: argparse.Namespace) -> int:
     from autograder.grade.batch import GradeSettings, grade_batch, summary_table
+    from autograder.report.classroom import common_mistakes_text
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
@@ -20,6 +21,7 @@ def _grade(args: argparse.Namespace) -> int:
     settings = GradeSettings(workers=args.workers, timeout_s=args.timeout, force=args.force, lang=args.lang)
     results = grade_batch(args.paths, args.out, settings)
     print(summary_table(results, args.lang))
+    print(common_mistakes_text(results, args.lang))
     print(f"results: {args.out}/<student>.json and {args.out}/grades.csv")
     return _after_grading(args, results)
 

@@ -203,6 +203,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{what}: expected a list of shapes, one per trainable variable, got {got}: list them, do not count them",
         "ko": "{what}: trainable variable마다 shape 하나씩 담은 list가 필요한데 {got}입니다: 개수가 아니라 목록을 반환하세요",
     },
+    "summary.mistakes": {
+        "en": "Most common mistakes (exercise, message code, students):",
+        "ko": "가장 흔한 실수 (문제, 메시지 코드, 학생 수):",
+    },
+    "summary.no_mistakes": {
+        "en": "No recognised mistakes.",
+        "ko": "알려진 실수가 없습니다.",
+    },
     "summary.footer": {
         "en": "{count} submissions graded; per-student feedback is in the JSON files.",
         "ko": "제출물 {count}개 채점 완료; 학생별 피드백은 JSON 파일에 있습니다.",

@@ -14,7 +14,7 @@ import pytest
 from autograder.cli import main as cli
 from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
 from autograder.grade.hidden import collect
-from autograder.report.classroom import summarize_class, write_reports
+from autograder.report.classroom import common_mistakes_text, summarize_class, write_reports
 from autograder.report.student import feedback_html, feedback_markdown
 from tests.test_gradescope import leaked_test_ids
 
@@ -82,6 +82,14 @@ def test_class_summary_counts_students_not_tests():
     assert "student.missing" not in {m.code for m in summary.mistakes}
     assert "student.error" in {m.code for m in summary.mistakes}
     assert [(t.student, t.status) for t in summary.troubles] == [("dan", "crashed"), ("eve", "timeout")]
+
+
+def test_the_end_of_batch_summary_lists_mistakes_with_counts_in_either_language():
+    english = common_mistakes_text(CLASS, "en").splitlines()
+    assert english[0].startswith("Most common mistakes")
+    assert english[1].split() == ["dense_forward_matmul", "dense.missing_bias", "2"]
+    assert common_mistakes_text(CLASS, "ko").startswith("가장 흔한 실수")
+    assert common_mistakes_text(CLASS[:1], "en") == "No recognised mistakes."
 
 
 def test_unsafe_student_ids_are_refused(tmp_path):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from autograder.exercises import ASSIGNMENT, AUTOMATIC, AUTOMATIC_POINTS
 from autograder.grade.submission import sanitize_student_id
+from autograder.messages import render
 from autograder.report.student import STYLE, feedback_html, feedback_markdown, number
 
 TROUBLE_STATUSES = ("crashed", "timeout")
@@ -65,6 +66,17 @@ def summarize_class(results: list[dict], top: int = 10) -> ClassSummary:
     mistakes = [Mistake(exercise, code, students, examples[(exercise, code)])
                 for (exercise, code), students in students_with.most_common(top)]
     return ClassSummary([r["score"] for r in results], pass_rates, mistakes, troubles)
+
+
+def common_mistakes_text(results: list[dict], lang: str = "en", top: int = 10) -> str:
+    """The class summary printed at the end of a batch: the commonest mistakes, with how many students made each."""
+    mistakes = summarize_class(results, top).mistakes
+    if not mistakes:
+        return render("summary.no_mistakes", {}, lang)
+    width = max(len(m.exercise) for m in mistakes)
+    code_width = max(len(m.code) for m in mistakes)
+    return "\n".join([render("summary.mistakes", {}, lang),
+                      *(f"  {m.exercise:<{width}}  {m.code:<{code_width}}  {m.students:>4}" for m in mistakes)])
 
 
 def trouble_of(result: dict) -> list[Trouble]:
