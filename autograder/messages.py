@@ -22,6 +22,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "your code raised an error: {error}",
         "ko": "코드에서 오류가 발생했습니다: {error}",
     },
+    "student.not_implemented": {
+        "en": "`{name}` still raises NotImplementedError: replace `raise NotImplementedError()` with your code",
+        "ko": "`{name}`이(가) 아직 NotImplementedError를 발생시킵니다: `raise NotImplementedError()`를 여러분의 코드로 바꾸세요",
+    },
     "student.crashed": {
         "en": "your code's process ended while running this test: {reason}",
         "ko": "이 테스트를 실행하는 동안 코드의 프로세스가 종료되었습니다: {reason}",

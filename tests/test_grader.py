@@ -36,6 +36,7 @@ SUBMISSIONS = {
     "not_a_notebook.ipynb": "this is not JSON, it is a student's essay",
     "empty.ipynb": notebook([]),
     "syntax_error.py": variant(("def dense_shapes(N, n_feature, n_neuron):", "def dense_shapes(N, n_feature, n_neuron)")),
+    "untouched_release.ipynb": (ROOT / "assignments" / "dense_layers" / "dense_layers.ipynb").read_text(),
     "test_cell_skipped.ipynb": notebook([variant(), "raise SystemExit('a test cell must not run')",
                                          "def dense_shapes(*a):\n    raise RuntimeError('redefined')"],
                                         test_cells={1: "dense_shapes"}),
@@ -102,6 +103,14 @@ def test_unreadable_or_empty_submissions_get_zero_and_a_reason(graded, student, 
     result = graded[student]
     assert result["score"] == 0
     assert all(e["status"] == "missing" and words in e["messages"][0] for e in result["exercises"].values())
+
+
+def test_the_untouched_release_is_told_which_stubs_remain(graded):
+    result = graded["untouched_release"]
+    assert result["score"] == 0
+    for exercise in result["exercises"].values():
+        assert exercise["status"] == "error" and exercise["codes"] == ["student.not_implemented"], exercise
+        assert "NotImplementedError" in exercise["messages"][0]
 
 
 def test_a_syntax_error_is_reported_with_its_cell(graded):

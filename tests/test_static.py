@@ -66,3 +66,11 @@ def test_magics_do_not_hide_a_definition():
 def test_the_last_definition_counts():
     assert rule_broken("dense_forward_dot", LOOPED.format(body="(X @ W)[i, j]"),
                        LOOPED.format(body="np.dot(X[i], W[:, j])")) is None
+
+
+def test_an_unfinished_stub_is_not_a_breach_but_code_before_the_raise_is_read():
+    stub = ("def dense_forward_dot(X, W, B, activation='sigmoid'):\n    \"\"\"Loops.\"\"\"\n"
+            "    # YOUR CODE HERE\n    raise NotImplementedError()\n")
+    assert rule_broken("dense_forward_dot", stub) is None
+    started = stub.replace("    raise", "    y = X @ W\n    raise")
+    assert rule_broken("dense_forward_dot", started) == "forbidden.matrix_product"

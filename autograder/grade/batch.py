@@ -209,15 +209,17 @@ def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
     return ordered
 
 
-def summary_table(results: list[dict], lang: str = "en") -> str:
-    """A fixed-width table: one row per student, a column per exercise, the total."""
+def summary_table(results: list[dict], lang: str = "en", footer: bool = True) -> str:
+    """A fixed-width table: one row per student, a numbered column per exercise (named in a legend), the total."""
     ids = [e.id for e in AUTOMATIC]
-    short = [e.id[:8] for e in AUTOMATIC]
     name_width = max([7, *(len(r["student"]) for r in results)])
-    lines = [" ".join([f"{'student':<{name_width}}", *(f"{s:>8}" for s in short), f"{'total':>9}"])]
+    lines = [" ".join([f"{'student':<{name_width}}", *(f"{n:>4}" for n in range(1, len(ids) + 1)), f"{'total':>9}"])]
     for result in results:
-        cells = [f"{_number(result['exercises'][i]['score']):>8}" for i in ids]
+        cells = [f"{_number(result['exercises'][i]['score']):>4}" for i in ids]
         total = f"{_number(result['score'])}/{_number(result['max_score'])}"
         lines.append(" ".join([f"{result['student']:<{name_width}}", *cells, f"{total:>9}"]))
-    lines.append(render("summary.footer", {"count": len(results)}, lang))
+    legend = [f"{n}={exercise_id}" for n, exercise_id in enumerate(ids, 1)]
+    lines += ["  " + "  ".join(legend[:6]), "  " + "  ".join(legend[6:])]
+    if footer:
+        lines.append(render("summary.footer", {"count": len(results)}, lang))
     return "\n".join(lines)

@@ -73,6 +73,13 @@ def _failure_message(exercise: Exercise, code: str, params: dict, lang: str) -> 
     return text
 
 
+def _student_failure_code(failure: StudentFailure) -> str:
+    """student.<status>, or student.not_implemented for a stub that was never filled in."""
+    if failure.status == "error" and failure.message.startswith("NotImplementedError"):
+        return "student.not_implemented"
+    return f"student.{failure.status}"
+
+
 def run_test(exercise: Exercise, test: HiddenTest, under_test: Callable, lang: str) -> TestResult:
     """One hidden test: passed, failed with a named mistake, or the student's code did not answer."""
     result = TestResult(test.id, test.exercise, 0.0, test.points, "passed")
@@ -83,9 +90,9 @@ def run_test(exercise: Exercise, test: HiddenTest, under_test: Callable, lang: s
         result.status, result.code = "failed", failure.code
         result.message = _failure_message(exercise, failure.code, failure.params, lang)
     except StudentFailure as failure:
-        result.status, result.code = failure.status, f"student.{failure.status}"
+        result.status, result.code = failure.status, _student_failure_code(failure)
         key = {"missing": "name", "error": "error"}.get(failure.status, "reason")
-        params = {key: exercise.name if failure.status == "missing" else failure.message}
+        params = {key: exercise.name if failure.status == "missing" else failure.message, "name": exercise.name}
         result.message = render(result.code, params, lang)
     except Exception as error:  # an answer whose form no check expected: it fails this test only
         result.status, result.code = "failed", "student.unreadable"

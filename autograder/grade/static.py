@@ -75,6 +75,14 @@ def _reachable(name: str, definitions: dict[str, ast.AST]) -> list[ast.AST]:
     return order
 
 
+def _is_stub(function: ast.AST) -> bool:
+    """A body that only raises NotImplementedError (after a docstring): unfinished, not forbidden."""
+    body = [node for node in function.body
+            if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))]
+    return bool(body) and all(isinstance(node, ast.Raise) and node.exc is not None
+                              and "NotImplementedError" in ast.unparse(node.exc) for node in body)
+
+
 def check_static_rules(exercise: Exercise, cells: list[str]) -> CheckFailure | None:
     """The first rule the exercise's function breaks, or None."""
     if not exercise.static_rules:
@@ -82,6 +90,8 @@ def check_static_rules(exercise: Exercise, cells: list[str]) -> CheckFailure | N
     definitions, assigned = top_level_definitions(cells)
     if exercise.name not in definitions:
         return CheckFailure("forbidden.no_def", name=exercise.name) if exercise.name in assigned else None
+    if _is_stub(definitions[exercise.name]):
+        return None
     nodes = [node for function in _reachable(exercise.name, definitions) for node in ast.walk(function)]
     if NO_MATRIX_PRODUCT in exercise.static_rules:
         for node in nodes:

@@ -20,8 +20,9 @@ from autograder.messages import render
 from autograder.report.student import STYLE, feedback_html, feedback_markdown, number
 
 TROUBLE_STATUSES = ("crashed", "timeout")
-# Codes that say a test could not look at the answer; crashes and timeouts are listed apart instead.
-NOT_MISTAKES = ("student.missing", "student.not_run", "student.crashed", "student.timeout")
+# Codes that say a test could not look at the answer (or there was none yet); crashes and timeouts are listed apart instead.
+NOT_MISTAKES = ("student.missing", "student.not_implemented", "student.not_run", "student.crashed",
+                "student.timeout")
 
 
 @dataclass(frozen=True)

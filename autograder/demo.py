@@ -1,0 +1,64 @@
+"""`make demo`: the course's whole path on the bundled notebooks, in out/demo/.
+
+1. nbgrader, as courses use it today: release the assignment from source/ and autograde the
+   reference solution and the untouched student release; print nbgrader's scores.
+2. This grader: `autograder grade` on the solution, the untouched release and a few students
+   of the test corpus (mistakes, a notebook accident, a hostile one), sandboxed; print the
+   table, the commonest mistakes and where the class report and feedback pages are.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+from autograder.assign import RELEASE, SOLUTIONS
+from autograder.cli import main as cli_main
+from autograder.exercises import ASSIGNMENT, AUTOMATIC_POINTS
+from autograder.grade.batch import summary_table
+from autograder.nbgrader_run import autograde_with_nbgrader
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "out" / "demo"
+CORPUS = ROOT / "tests" / "submissions"
+CORPUS_PICKS = {"mistake": 4, "accident": 1, "hostile": 1}
+
+
+def bundled_submissions() -> dict[str, Path]:
+    """The solution, the untouched release, and the first few corpus students of each kind."""
+    chosen = {"solution": SOLUTIONS / f"{ASSIGNMENT}.ipynb", "untouched_release": RELEASE / f"{ASSIGNMENT}.ipynb"}
+    manifest_path = CORPUS / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    for kind, count in CORPUS_PICKS.items():
+        for student in sorted(s for s, entry in manifest.items() if entry["kind"] == kind)[:count]:
+            notebook = CORPUS / "notebooks" / f"{student}.ipynb"
+            if notebook.exists():
+                chosen[student] = notebook
+    return chosen
+
+
+def nbgrader_table(scores: dict[str, dict[str, float]]) -> str:
+    rows = [{"student": student, "exercises": {e: {"score": s} for e, s in by_exercise.items()},
+             "score": sum(by_exercise.values()), "max_score": AUTOMATIC_POINTS}
+            for student, by_exercise in scores.items()]
+    return summary_table(rows, footer=False)
+
+
+def main() -> int:
+    shutil.rmtree(OUT, ignore_errors=True)
+    submissions = bundled_submissions()
+    print("== 1. nbgrader: release the assignment, autograde the solution and the untouched release ==")
+    started = time.perf_counter()
+    seconds, scores = autograde_with_nbgrader(
+        {name: submissions[name] for name in ("solution", "untouched_release")}, OUT / "nbgrader")
+    print(f"released: {(OUT / 'nbgrader' / 'assignments' / ASSIGNMENT).relative_to(ROOT)}/ "
+          f"({time.perf_counter() - started:.0f} s in all; autograde took {seconds:.1f} s)")
+    print(nbgrader_table(scores))
+    print(f"\n== 2. autograder grade: {len(submissions)} bundled submissions, sandboxed ==")
+    folder = OUT / "submissions"
+    folder.mkdir(parents=True)
+    for name, path in submissions.items():
+        shutil.copy(path, folder / f"{name}{path.suffix}")
+    return cli_main(["grade", str(folder), "--out", str(OUT / "grades")])
