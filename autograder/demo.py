@@ -46,19 +46,19 @@ def nbgrader_table(scores: dict[str, dict[str, float]]) -> str:
     return summary_table(rows, footer=False)
 
 
-def main() -> int:
-    shutil.rmtree(OUT, ignore_errors=True)
+def main(out: Path = OUT) -> int:
+    shutil.rmtree(out, ignore_errors=True)
     submissions = bundled_submissions()
     print("== 1. nbgrader: release the assignment, autograde the solution and the untouched release ==")
     started = time.perf_counter()
     seconds, scores = autograde_with_nbgrader(
-        {name: submissions[name] for name in ("solution", "untouched_release")}, OUT / "nbgrader")
-    print(f"released: {(OUT / 'nbgrader' / 'assignments' / ASSIGNMENT).relative_to(ROOT)}/ "
+        {name: submissions[name] for name in ("solution", "untouched_release")}, out / "nbgrader")
+    print(f"released: {out / 'nbgrader' / 'assignments' / ASSIGNMENT}/ "
           f"({time.perf_counter() - started:.0f} s in all; autograde took {seconds:.1f} s)")
     print(nbgrader_table(scores))
     print(f"\n== 2. autograder grade: {len(submissions)} bundled submissions, sandboxed ==")
-    folder = OUT / "submissions"
+    folder = out / "submissions"
     folder.mkdir(parents=True)
     for name, path in submissions.items():
         shutil.copy(path, folder / f"{name}{path.suffix}")
-    return cli_main(["grade", str(folder), "--out", str(OUT / "grades")])
+    return cli_main(["grade", str(folder), "--out", str(out / "grades")])
