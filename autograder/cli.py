@@ -28,19 +28,26 @@ def _grade(args: argparse.Namespace) -> int:
 
 def _after_grading(args: argparse.Namespace, results: list[dict]) -> int:
     """The export-layout CSV, then the gradebook and the reports if asked for; 1 if the gradebook was refused."""
-    from autograder.gradebook import GradebookMismatch, nbgrader_export_csv, write_gradebook
+    from autograder.grade.submission import discover
+    from autograder.gradebook import (GradebookMismatch, nbgrader_export_csv, write_autograded_notebooks,
+                                      write_gradebook)
 
     status = 0
     (args.out / "grades_nbgrader.csv").write_text(nbgrader_export_csv(results), encoding="utf-8")
     print(f"grades in the layout of `nbgrader export`: {args.out}/grades_nbgrader.csv")
-    if args.gradebook:
+    gradebook = args.gradebook or (f"sqlite:///{args.course.resolve() / 'gradebook.db'}" if args.course else None)
+    if gradebook:
         try:
-            write_gradebook(args.gradebook, results)
+            write_gradebook(gradebook, results)
         except GradebookMismatch as error:
             print(f"error: gradebook not written: {error}", file=sys.stderr)
             status = 1
         else:
-            print(f"gradebook: automatic scores written to {args.gradebook}")
+            print(f"gradebook: automatic scores written to {gradebook}")
+    if args.course and status == 0:
+        written = write_autograded_notebooks(args.course, results, dict(discover(args.paths)))
+        print(f"autograded notebooks for formgrader and `nbgrader generate_feedback`: {len(written)} "
+              f"in {args.course / 'autograded'}")
     if not args.no_report:
         from autograder.report.classroom import write_reports
 
@@ -106,6 +113,9 @@ def parser() -> argparse.ArgumentParser:
                        help="language of the feedback (default: $AUTOGRADER_LANG or en)")
     grade.add_argument("--gradebook", metavar="URL",
                        help="also write the scores into nbgrader's gradebook (e.g. sqlite:///gradebook.db)")
+    grade.add_argument("--course", type=Path, metavar="DIR",
+                       help="an nbgrader course folder: write its gradebook (unless --gradebook names another) and "
+                            "autograded/<student>/ notebooks holding the feedback, for formgrader and generate_feedback")
     grade.add_argument("--no-report", action="store_true", help="do not write the HTML and Markdown reports")
     grade.set_defaults(run=_grade)
     report = verbs.add_parser("report", help="write the class report and feedback pages from graded results")

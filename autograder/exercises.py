@@ -41,6 +41,11 @@ class Exercise:
         return self.kind != "manual"
 
     @property
+    def solution_cell(self) -> str:
+        """The grade_id of the master notebook's cell where the student answers."""
+        return f"{self.id}_solution" if self.automatic else self.id
+
+    @property
     def name(self) -> str:
         """The Python name the student defines."""
         return self.signature.split("(", 1)[0].removeprefix("class ").strip()

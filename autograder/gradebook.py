@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 import warnings
+from pathlib import Path
 
 from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
@@ -29,7 +32,7 @@ class GradebookMismatch(ValueError):
 
 
 def record_assignment(gradebook: Gradebook) -> None:
-    """The assignment, its notebook, and a grade cell per exercise (the written answer also a solution cell)."""
+    """The assignment, its notebook, a grade cell and a solution cell per exercise, named as in the notebook."""
     gradebook.update_or_create_assignment(ASSIGNMENT)
     notebook = gradebook.update_or_create_notebook(NOTEBOOK, ASSIGNMENT)
     foreign = sorted({cell.name for cell in notebook.grade_cells} - {e.id for e in EXERCISES})
@@ -39,8 +42,7 @@ def record_assignment(gradebook: Gradebook) -> None:
     for exercise in EXERCISES:
         gradebook.update_or_create_grade_cell(exercise.id, NOTEBOOK, ASSIGNMENT, max_score=float(exercise.points),
                                               cell_type="code" if exercise.automatic else "markdown")
-        if not exercise.automatic:
-            gradebook.update_or_create_solution_cell(exercise.id, NOTEBOOK, ASSIGNMENT)
+        gradebook.update_or_create_solution_cell(exercise.solution_cell, NOTEBOOK, ASSIGNMENT)
 
 
 def record_result(gradebook: Gradebook, result: dict) -> None:
@@ -63,6 +65,46 @@ def write_gradebook(db_url: str, results: list[dict]) -> None:
         record_assignment(gradebook)
         for result in results:
             record_result(gradebook, result)
+
+
+def feedback_output(exercise: dict) -> str:
+    """What a graded cell shows in formgrader and in nbgrader's feedback: the score, then the messages."""
+    lines = [f"{exercise['id']}: {exercise['score']:g} / {exercise['max_score']:g} ({exercise['status']})"]
+    return "\n".join(lines + [f"  - {message}" for message in exercise["messages"]]) + "\n"
+
+
+def autograded_notebook(submitted: dict, result: dict) -> dict:
+    """The submitted notebook as `nbgrader autograde` would leave it, with this grader's feedback as the
+    output of each exercise's graded cell; the hidden tests stay out of it."""
+    for cell in submitted.get("cells", []):
+        grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
+        if cell.get("cell_type") == "code" and grade_id in result["exercises"]:
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout",
+                                "text": feedback_output(result["exercises"][grade_id])}]
+            cell["execution_count"] = None
+    return submitted
+
+
+def write_autograded_notebooks(course: Path, results: list[dict], submissions: dict[str, Path]) -> list[Path]:
+    """course/autograded/<student>/<assignment>/<notebook>.ipynb for each notebook submission that is
+    readable, so that formgrader and `nbgrader generate_feedback` can show it."""
+    written = []
+    for result in results:
+        path = submissions.get(result["student"])
+        try:
+            submitted = json.loads(path.read_text(encoding="utf-8")) if path and path.suffix == ".ipynb" else None
+        except (OSError, UnicodeDecodeError, ValueError):
+            submitted = None
+        if not isinstance(submitted, dict) or not isinstance(submitted.get("cells"), list):
+            continue
+        target = course / "autograded" / result["student"] / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".ipynb.partial")
+        partial.write_text(json.dumps(autograded_notebook(submitted, result), ensure_ascii=False, indent=1),
+                           encoding="utf-8")
+        os.replace(partial, target)
+        written.append(target)
+    return written
 
 
 def nbgrader_export_csv(results: list[dict]) -> str:

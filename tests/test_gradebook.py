@@ -20,6 +20,7 @@ from autograder.gradebook import NOTEBOOK, GradebookMismatch, write_gradebook
 from autograder.report.classroom import load_results
 from tests.grading import variant, write_submissions
 
+ROOT = Path(__file__).resolve().parents[1]
 CORPUS = {
     "ada.py": variant(),
     "bob.py": variant(("z = tf.linalg.matmul(X, W) + B", "z = tf.linalg.matmul(X, W)")),
@@ -103,3 +104,28 @@ def test_a_gradebook_with_other_grade_cells_is_refused(tmp_path, graded):
         gradebook.add_grade_cell("cell-1f3a", NOTEBOOK, ASSIGNMENT, max_score=1.0, cell_type="code")
     with pytest.raises(GradebookMismatch, match="cell-1f3a"):
         write_gradebook(url, load_results(graded[0]))
+
+
+def test_a_course_folder_gets_autograded_notebooks_that_nbgrader_turns_into_feedback(tmp_path):
+    solved = (ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    no_bias = solved.replace("z = tf.linalg.matmul(X, W) + B", "z = tf.linalg.matmul(X, W)")
+    assert no_bias != solved
+    course = tmp_path / "course"
+    for student, text in {"ada": solved, "bob": no_bias}.items():
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        (folder / f"{ASSIGNMENT}.ipynb").write_text(text)
+    assert cli(["grade", str(course / "submitted"), "--out", str(tmp_path / "out"), "--workers", "2",
+                "--course", str(course), "--no-report"]) == 0
+    autograded = course / "autograded" / "bob" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    assert "grade_exercise" not in autograded.read_text()
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", ASSIGNMENT, "--force",
+                           f"--CourseDirectory.root={course}"], cwd=course, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
+                                                                 f"{os.environ['PATH']}"})
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    feedback = (course / "feedback" / "bob" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
+    assert "dense_forward_matmul: 0 / 15 (failed)" in feedback and "bias" in feedback
+    assert "grade_exercise" not in feedback
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assert gradebook.find_submission(ASSIGNMENT, "ada").score == 95

@@ -68,7 +68,7 @@ def test_the_leak_check_finds_what_a_careless_release_would_hold():
 def test_the_release_has_a_stub_public_tests_and_an_empty_graded_cell_per_exercise():
     cells = {grade_id(cell): cell for cell in cells_of(RELEASED) if grade_id(cell)}
     for exercise in AUTOMATIC:
-        assert "raise NotImplementedError()" in cells[f"{exercise.id}_solution"]["source"]
+        assert "raise NotImplementedError()" in cells[exercise.solution_cell]["source"]
         assert f"public_test_{exercise.name}()" in cells[f"{exercise.id}_visible_tests"]["source"]
         graded = cells[exercise.id]
         assert graded["metadata"]["nbgrader"]["points"] == exercise.points
