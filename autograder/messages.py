@@ -112,7 +112,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{what}: the products are summed over the wrong axis: sum x * w over the features of one sample",
         "ko": "{what}: 곱을 잘못된 축으로 더했습니다: 한 샘플의 feature들에 대해 x * w를 더하세요",
     },
-    # Cascades.
+    "dense.sigmoid_sign": {
+        "en": "{what}: your sigmoid equals 1 / (1 + exp(z)): the minus sign is missing, write 1 / (1 + exp(-z))",
+        "ko": "{what}: sigmoid가 1 / (1 + exp(z))와 같습니다: 마이너스 부호가 빠졌습니다, 1 / (1 + exp(-z))로 쓰세요",
+    },
+    "dense.whole_batch_sum": {
+        "en": "{what}: every sample got the same output: the products were summed over the whole batch X; "
+              "sum x * w over the features of one sample x = X[i]",
+        "ko": "{what}: 모든 샘플의 출력이 같습니다: 곱을 batch X 전체에 대해 더했습니다; "
+              "샘플 하나 x = X[i]의 feature들에 대해 x * w를 더하세요",
+    },
+    "dense.incompatible_shapes": {
+        "en": "your code raised an error because the shapes do not fit: {error}. Is W transposed, or are X and W "
+              "swapped? X is (N, n_feature), W is (n_feature, n_neuron), and the product is X times W, "
+              "or x times the column W[:, j]",
+        "ko": "shape이 맞지 않아 코드에서 오류가 발생했습니다: {error}. W가 전치되었거나 X와 W의 순서가 바뀌지 "
+              "않았나요? X는 (N, n_feature), W는 (n_feature, n_neuron)이며 곱은 X 곱하기 W, "
+              "또는 x 곱하기 열 W[:, j]입니다",
+    },
     "cascade.activation_last_only": {
         "en": "{what}: the activation is applied only after the last layer: every layer needs it",
         "ko": "{what}: activation을 마지막 layer 뒤에만 적용했습니다: 모든 layer에 적용해야 합니다",
@@ -128,6 +145,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cascade.skips_layer": {
         "en": "{what}: your output equals the cascade without layer {layer}: a layer is skipped",
         "ko": "{what}: 출력이 layer {layer}을(를) 뺀 cascade와 같습니다: layer 하나를 건너뛰었습니다",
+    },
+    "cascade.incompatible_shapes": {
+        "en": "your code raised an error because the shapes do not fit: {error}. Each layer reads the previous "
+              "layer's output (not the original X), multiplied by its W on the right: A = activation(A W + B)",
+        "ko": "shape이 맞지 않아 코드에서 오류가 발생했습니다: {error}. 각 layer는 원래 X가 아니라 이전 layer의 "
+              "출력을 입력으로 받고, W를 오른쪽에 곱합니다: A = activation(A W + B)",
     },
     # Shape exercises.
     "shapes.not_dict": {
@@ -145,6 +168,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "shapes.swapped": {
         "en": "{what}: {key} should be {expected}, got {got}: the two axes are swapped",
         "ko": "{what}: {key}은(는) {expected}이어야 하는데 {got}입니다: 두 축이 바뀌었습니다",
+    },
+    "shapes.bias_row": {
+        "en": "{what}: {key} should be {expected}, got {got}: the bias is a 1-D vector with one value per neuron, "
+              "not a row matrix",
+        "ko": "{what}: {key}은(는) {expected}이어야 하는데 {got}입니다: bias는 행렬이 아니라 뉴런마다 값 하나인 "
+              "1차원 벡터입니다",
+    },
+    "shapes.width_not_chained": {
+        "en": "{what}: {key} should be {expected}, got {got}: a layer after the first reads the previous layer's "
+              "outputs, so its W has as many rows as that layer has neurons, not n_feature",
+        "ko": "{what}: {key}은(는) {expected}이어야 하는데 {got}입니다: 첫 layer 이후의 layer는 이전 layer의 출력을 "
+              "읽으므로 W의 행 수는 n_feature가 아니라 이전 layer의 뉴런 수입니다",
     },
     "shapes.wrong": {
         "en": "{what}: {key} should be {expected}, got {got}",
@@ -175,6 +210,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{what}: layer {index} uses the {got} activation, but {expected} was asked: pass `activation` to Dense",
         "ko": "{what}: layer {index}의 activation이 {got}인데 {expected}이(가) 요청되었습니다: Dense에 `activation`을 넘기세요",
     },
+    "layers.not_built": {
+        "en": "your code raised an error: {error}. get_weights() returns an empty list for a layer that was never "
+              "called: read the weights of the model's own layers, which are built",
+        "ko": "코드에서 오류가 발생했습니다: {error}. 한 번도 호출되지 않은 layer의 get_weights()는 빈 list를 "
+              "반환합니다: 이미 build된 모델 자신의 layer에서 weight를 읽으세요",
+    },
     "layers.shared_object": {
         "en": "{what}: the same Dense object is used for more than one layer: create a new Dense for each",
         "ko": "{what}: 같은 Dense 객체를 여러 layer에 사용했습니다: layer마다 새 Dense를 만드세요",
@@ -194,6 +235,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "model.wrong_order": {
         "en": "{what}: the layers are called in a different order than they were created: call them in order",
         "ko": "{what}: layer들을 만든 순서와 다른 순서로 호출했습니다: 순서대로 호출하세요",
+    },
+    "model.layer_unused": {
+        "en": "{what}: layer {index} has no weights: `call` never passed data through it. Run x through every layer",
+        "ko": "{what}: layer {index}에 weight가 없습니다: `call`에서 이 layer에 데이터를 통과시키지 않았습니다. "
+              "모든 layer에 x를 통과시키세요",
     },
     "model.sequential_unused": {
         "en": "{what}: the model holds a Sequential but does not call it in `call`",

@@ -63,12 +63,8 @@ def first_difference(what: str, got: np.ndarray, expected: np.ndarray) -> CheckF
 Mistake = tuple[str, dict, Callable[[], np.ndarray]]
 
 
-def compare_values(what: str, value, expected: np.ndarray, mistakes: Iterable[Mistake] = ()) -> None:
-    """Pass, or fail naming the known mistake the answer matches, or where it first differs."""
-    got = as_array(what, value)
-    check_shape(what, got, expected.shape)
-    if close(got, expected):
-        return
+def _named_mistake(what: str, got: np.ndarray, mistakes: Iterable[Mistake]) -> None:
+    """Fail with the first known mistake whose answer equals the student's, if any."""
     for code, params, compute in mistakes:
         try:
             candidate = np.asarray(compute(), dtype=np.float64)
@@ -76,4 +72,20 @@ def compare_values(what: str, value, expected: np.ndarray, mistakes: Iterable[Mi
             continue
         if close(got, candidate):
             raise CheckFailure(code, what=what, **params)
+
+
+def compare_values(what: str, value, expected: np.ndarray, mistakes: Iterable[Mistake] = ()) -> None:
+    """Pass, or fail naming the known mistake the answer matches, or where it first differs.
+
+    A mistake may change the shape (a skipped layer), so the mistakes are tried before a
+    wrong shape is reported as such.
+    """
+    mistakes = list(mistakes)
+    got = as_array(what, value)
+    if got.shape != expected.shape:
+        _named_mistake(what, got, mistakes)
+        check_shape(what, got, expected.shape)
+    if close(got, expected):
+        return
+    _named_mistake(what, got, mistakes)
     raise first_difference(what, got, expected)

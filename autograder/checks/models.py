@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks.core import CheckFailure, compare_values
-from autograder.checks.mistakes import cascade_mistakes
+from autograder.checks.mistakes import model_mistakes
 from autograder.checks.reference import keras_cascade
 
 
@@ -42,9 +42,11 @@ def check_layer_structure(what: str, layers: list[dict], n_feature: int, n_neuro
             raise CheckFailure("layers.activation", what=what, index=index, got=layer.get("activation"),
                                expected=activation)
     width = n_feature
-    for layer in layers:
+    for index, layer in enumerate(layers, start=1):
         pair = _weights(layer)
-        if pair is None or pair[0].shape != (width, layer["units"]):
+        if pair is None:
+            raise CheckFailure("model.layer_unused", what=what, index=index)
+        if pair[0].shape != (width, layer["units"]):
             raise CheckFailure("model.wrong_order", what=what)
         width = layer["units"]
 
@@ -54,7 +56,7 @@ def check_output_is_cascade(what: str, output, layers: list[dict], X: np.ndarray
     weights = [_weights(layer)[0] for layer in layers]
     biases = [_weights(layer)[1] for layer in layers]
     compare_values(what, output, keras_cascade(X, weights, biases, activation),
-                   cascade_mistakes(X, weights, biases, activation))
+                   model_mistakes(X, weights, biases, activation))
 
 
 def check_layer_list(report: dict, X: np.ndarray, n_neurons: list[int], activation: str) -> None:
@@ -62,7 +64,7 @@ def check_layer_list(report: dict, X: np.ndarray, n_neurons: list[int], activati
     if report.get("container") not in ("list", "tuple"):
         raise CheckFailure("layers.not_list", what=what, got=report.get("container"))
     layers = report.get("layers") or []
-    if len(layers) == len(n_neurons) and report.get("distinct_objects", len(layers)) < len(layers):
+    if report.get("distinct_objects", len(layers)) < len(layers):
         raise CheckFailure("layers.shared_object", what=what)
     check_layer_structure(what, layers, X.shape[1], n_neurons, activation)
     check_output_is_cascade(what, report.get("output"), layers, X, activation)

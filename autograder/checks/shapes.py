@@ -21,6 +21,8 @@ def _compare_shape(what: str, key: str, got, expected: tuple) -> None:
     params = dict(what=what, key=key, expected=expected, got=shape if shape is not None else got)
     if shape is not None and len(shape) == 2 and shape == expected[::-1]:
         raise CheckFailure("shapes.swapped", **params)
+    if shape is not None and len(expected) == 1 and shape == (1, *expected):
+        raise CheckFailure("shapes.bias_row", **params)
     if shape is not None and shape and set(shape) <= SEED_NUMBERS and not set(expected) <= SEED_NUMBERS:
         raise CheckFailure("shapes.hard_coded", **params)
     raise CheckFailure("shapes.wrong", **params)
@@ -58,6 +60,10 @@ def check_cascade_shapes(cascade_shapes, N: int, n_feature: int, n_neurons: list
     expected = [{"W": (widths[i], units), "B": (units,), "A": (N, units)} for i, units in enumerate(n_neurons)]
     value = _check_list(what, cascade_shapes(N, n_feature, list(n_neurons)), expected)
     for index, (entry, wanted) in enumerate(zip(value, expected)):
+        unchained = (n_feature, n_neurons[index])
+        if index and widths[index] != n_feature and isinstance(entry, dict) and as_shape(entry.get("W")) == unchained:
+            raise CheckFailure("shapes.width_not_chained", what=f"{what}[{index}]", key="W",
+                               expected=wanted["W"], got=unchained)
         _check_dict(f"{what}[{index}]", entry, wanted)
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Callable
 
 from autograder.checks.core import CheckFailure
+from autograder.checks.mistakes import error_mistake
 from autograder.exercises import Exercise
 from autograder.messages import render, seed_pointer
 from autograder.results import ExerciseResult, TestResult, summarize_exercise
@@ -73,10 +74,12 @@ def _failure_message(exercise: Exercise, code: str, params: dict, lang: str) -> 
     return text
 
 
-def _student_failure_code(failure: StudentFailure) -> str:
-    """student.<status>, or student.not_implemented for a stub that was never filled in."""
+def _student_failure_code(exercise: Exercise, failure: StudentFailure) -> str:
+    """student.<status>, student.not_implemented for a stub never filled in, or the known mistake an error shows."""
     if failure.status == "error" and failure.message.startswith("NotImplementedError"):
         return "student.not_implemented"
+    if failure.status == "error":
+        return error_mistake(exercise.id, failure.message) or "student.error"
     return f"student.{failure.status}"
 
 
@@ -90,10 +93,10 @@ def run_test(exercise: Exercise, test: HiddenTest, under_test: Callable, lang: s
         result.status, result.code = "failed", failure.code
         result.message = _failure_message(exercise, failure.code, failure.params, lang)
     except StudentFailure as failure:
-        result.status, result.code = failure.status, _student_failure_code(failure)
+        result.status, result.code = failure.status, _student_failure_code(exercise, failure)
         key = {"missing": "name", "error": "error"}.get(failure.status, "reason")
         params = {key: exercise.name if failure.status == "missing" else failure.message, "name": exercise.name}
-        result.message = render(result.code, params, lang)
+        result.message = _failure_message(exercise, result.code, params, lang)
     except Exception as error:  # an answer whose form no check expected: it fails this test only
         result.status, result.code = "failed", "student.unreadable"
         result.message = render(result.code, {"what": f"an answer of an unexpected form ({error})"}, lang)

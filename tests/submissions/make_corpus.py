@@ -360,7 +360,7 @@ mistake("bias_as_row", "gave B the shape (1, n_neuron) instead of (n_neuron,)", 
 mistake("cascade_batch_hard_coded", "wrote A as (4, n) with the seed's minibatch size", "cascade_shapes",
         "shapes.hard_coded", 1, edit("cascade_shapes", ('"A": (N, n)', '"A": (4, n)')))
 mistake("cascade_width_not_updated", "never moved the width on, so every W reads n_feature inputs", "cascade_shapes",
-        "shapes.wrong", 1, edit("cascade_shapes", ("        width = n\n", "")))
+        "shapes.width_not_chained", 1, edit("cascade_shapes", ("        width = n\n", "")))
 mistake("never_built_get_weights", "read get_weights() of a fresh copy of the layers that was never called, "
         "which returns an empty list", "layer_weight_shapes", "layers.not_built", 0,
         edit("layer_weight_shapes", ("for layer in model.layers:", "for layer in [Dense(units=l.units) for l in model.layers]:")))

@@ -17,13 +17,23 @@ except ImportError:  # IPython is optional where only plain .py submissions are 
     TransformerManager = None
 
 
+# Cell magics that only measure or capture their cell: Jupyter still runs the cell, so must we.
+CELL_MAGICS_THAT_RUN = {"time", "timeit", "capture", "prun"}
+
+
 class QuietShell:
-    """What `get_ipython()` returns to student code: magics and shell commands are ignored."""
+    """What `get_ipython()` returns to student code: magics and shell commands are ignored,
+    except that a cell under `%%time` or the like still runs, as it does in Jupyter."""
+
+    def __init__(self, namespace: dict):
+        self.namespace = namespace
 
     def run_line_magic(self, name, line, *args, **kwargs):
         return None
 
     def run_cell_magic(self, name, line, cell, *args, **kwargs):
+        if name in CELL_MAGICS_THAT_RUN:
+            exec(compile(transform(cell), "<cell magic>", "exec"), self.namespace)
         return None
 
     def system(self, command, *args, **kwargs):
@@ -36,8 +46,10 @@ class QuietShell:
 
 
 def new_namespace(module_name: str) -> dict:
-    shell = QuietShell()
-    return {"__name__": module_name, "__builtins__": builtins, "get_ipython": lambda: shell}
+    namespace = {"__name__": module_name, "__builtins__": builtins}
+    shell = QuietShell(namespace)
+    namespace["get_ipython"] = lambda: shell
+    return namespace
 
 
 def transform(source: str) -> str:

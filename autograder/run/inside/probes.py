@@ -131,6 +131,8 @@ def describe_model(model, X) -> dict:
     """Run a model on X and report its output, its layers and its trainable variables."""
     import tensorflow as tf
 
+    if not isinstance(model, tf.keras.layers.Layer):  # a list or anything else: the grader says what it is
+        return {"class": type(model).__name__, "is_model": False, "is_sequential": False, "layers": []}
     top_layers = list(getattr(model, "layers", []) or [])
     output = to_data(_student_call(model, X))
     layers = [_describe_layer(layer) for layer in _leaf_layers(model, set())]
@@ -164,6 +166,9 @@ def probe_layer_list(namespace: dict, name: str, n_neurons: list, activation: st
                   "units": getattr(layer, "units", None),
                   "activation": _activation_name(layer)} for layer in layers[:MAX_REPORTED_ITEMS]]
     distinct = len({id(layer) for layer in layers})
+    if distinct < len(layers):  # one object twice: calling it would fail on the shapes, and say less
+        return {"container": type(layers).__name__, "layers": described, "distinct_objects": distinct,
+                "output": None}
     output = X
     for layer in layers:
         output = _student_call(layer, output)

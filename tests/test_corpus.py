@@ -1,0 +1,88 @@
+"""The corpus of student submissions: every expected score, every diagnosis, and a corpus that cannot go stale.
+
+The whole corpus is graded in one batch (short timeout, so the sleeping and hanging cells
+cost little). Expected scores were worked out from the hidden tests' points, not copied from
+a run; `tests/submissions/manifest.json` says beside each student what they did.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from autograder.grade.batch import GradeSettings, grade_batch
+
+CORPUS = Path(__file__).resolve().parent / "submissions"
+MANIFEST = json.loads((CORPUS / "manifest.json").read_text())
+MISTAKES = sorted(name for name, entry in MANIFEST.items() if entry["kind"] == "mistake")
+DIAGNOSED = sorted((name, exercise, code) for name, entry in MANIFEST.items()
+                   for exercise, code in entry.get("codes", {}).items())
+# Codes that say something is wrong without saying which mistake it is.
+GENERIC = {"value.mismatch", "shape.wrong", "shapes.wrong", "student.error"}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> dict[str, dict]:
+    results = grade_batch([CORPUS / "notebooks"], tmp_path_factory.mktemp("corpus_results"),
+                          GradeSettings(workers=2, timeout_s=5.0))
+    return {result["student"]: result for result in results}
+
+
+def codes_of(result: dict, exercise: str) -> set[str]:
+    return {test["code"] for test in result["tests"] if test["exercise"] == exercise and test.get("code")}
+
+
+def test_the_corpus_is_what_the_generator_makes_now(tmp_path):
+    sys.path.insert(0, str(CORPUS))
+    try:
+        import make_corpus
+    finally:
+        sys.path.remove(str(CORPUS))
+    make_corpus.main(tmp_path)
+    committed = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*") if p.is_file()
+                       and p.suffix in (".ipynb", ".py", ".json") and p.name != "make_corpus.py"
+                       and "__pycache__" not in p.parts)
+    generated = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert committed == generated
+    for name in generated:
+        assert (CORPUS / name).read_bytes() == (tmp_path / name).read_bytes(), f"{name} is stale: run make_corpus.py"
+
+
+def test_the_corpus_covers_every_kind():
+    kinds = Counter(entry["kind"] for entry in MANIFEST.values())
+    assert sum(kinds.values()) >= 62
+    assert set(kinds) == {"correct", "mistake", "accident", "hostile"} and min(kinds.values()) >= 8, kinds
+
+
+def test_the_batch_finished_with_a_result_for_every_file(graded):
+    files = sorted(p.stem for p in (CORPUS / "notebooks").iterdir())
+    assert sorted(graded) == files == sorted(MANIFEST)
+
+
+@pytest.mark.parametrize("student", sorted(MANIFEST))
+def test_every_exercise_gets_its_expected_score(graded, student):
+    result = graded[student]
+    got = {exercise: data["score"] for exercise, data in result["exercises"].items()}
+    assert got == MANIFEST[student]["expected"], MANIFEST[student]["mistake"]
+    assert result["score"] == sum(MANIFEST[student]["expected"].values())
+
+
+@pytest.mark.parametrize("student, exercise, code", DIAGNOSED)
+def test_the_diagnosis_names_the_mistake(graded, student, exercise, code):
+    result = graded[student]
+    assert code in codes_of(result, exercise), (MANIFEST[student]["mistake"], result["exercises"][exercise]["messages"])
+    assert all(message.strip() for message in result["exercises"][exercise]["messages"])
+
+
+def test_at_least_nine_in_ten_mistakes_are_named(graded):
+    named = [name for name in MISTAKES
+             if any(code not in GENERIC and code in codes_of(graded[name], exercise)
+                    for exercise, code in MANIFEST[name]["codes"].items())]
+    rate = len(named) / len(MISTAKES)
+    print(f"diagnosis rate: {len(named)}/{len(MISTAKES)} = {rate:.0%}")
+    assert rate >= 0.9, sorted(set(MISTAKES) - set(named))
+
