@@ -51,7 +51,7 @@ WRONG_ANSWERS = [
     ("dense_forward_dot", "missing bias", ("z = tf.reduce_sum(x * W[:, j]) + B[j]", "z = tf.reduce_sum(x * W[:, j])"),
      "dense.missing_bias"),
     ("cascade_shapes", "W not chained", ('out.append({"W": (width, n)', 'out.append({"W": (n_feature, n)'),
-     "shapes.wrong"),
+     "shapes.width_not_chained"),
     ("cascade_forward", "activation only at the end",
      ("        A = apply_activation(tf.linalg.matmul(A, W) + B, activation)\n    return A",
       "        A = tf.linalg.matmul(A, W) + B\n    return apply_activation(A, activation)"), "cascade.activation_last_only"),
