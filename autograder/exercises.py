@@ -14,6 +14,7 @@ ACTIVATIONS = ("sigmoid", "relu", "tanh", "linear")
 NO_KERAS_LAYER = "no_keras_layer"
 NO_MATRIX_PRODUCT = "no_matrix_product"
 MUST_LOOP = "must_loop"
+WRITTEN_OUT_SIGMOID = "written_out_sigmoid"
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ EXERCISES: tuple[Exercise, ...] = (
              "X: (N, n_feature), W: (n_feature, n_neuron), B: (n_neuron,), y: (N, n_neuron)"),
     Exercise("dense_forward_matmul", "Forward pass by matrix multiplication", 15, "function",
              'dense_forward_matmul(X, W, B, activation="sigmoid")', "1.2.2",
-             "z = matmul(X, W) + B; y = 1/(1+exp(-z))", (NO_KERAS_LAYER,), (0,)),
+             "z = matmul(X, W) + B; y = 1/(1+exp(-z))", (NO_KERAS_LAYER, WRITTEN_OUT_SIGMOID), (0,)),
     Exercise("dense_forward_dot", "Forward pass by dot products in loops", 15, "function",
              'dense_forward_dot(X, W, B, activation="sigmoid")', "1.2.3",
              "z = tf.reduce_sum(x*w) + b; a = 1/(1 + np.exp(-z))",

@@ -53,6 +53,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "`{name}` uses a Keras layer ({found}); compute the layer by hand here",
         "ko": "`{name}`에서 Keras layer({found})를 사용했습니다; 여기서는 직접 계산해야 합니다",
     },
+    "forbidden.builtin_sigmoid": {
+        "en": "`{name}` calls a ready-made sigmoid ({found}); write it out as 1 / (1 + exp(-z)), "
+              "as in section 1.2.2 of the study notes",
+        "ko": "`{name}`에서 이미 만들어진 sigmoid({found})를 호출했습니다; 학습 노트 1.2.2처럼 "
+              "1 / (1 + exp(-z))로 직접 작성하세요",
+    },
     "forbidden.no_loop": {
         "en": "`{name}` has no loop; this exercise asks you to loop over samples and neurons",
         "ko": "`{name}`에 반복문이 없습니다; 샘플과 뉴런에 대해 반복문을 사용해야 합니다",

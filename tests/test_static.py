@@ -74,3 +74,19 @@ def test_an_unfinished_stub_is_not_a_breach_but_code_before_the_raise_is_read():
     assert rule_broken("dense_forward_dot", stub) is None
     started = stub.replace("    raise", "    y = X @ W\n    raise")
     assert rule_broken("dense_forward_dot", started) == "forbidden.matrix_product"
+
+
+@pytest.mark.parametrize("activation, code", [
+    ("1 / (1 + tf.exp(-z))", None),
+    ("1 / (1 + np.exp(-z))", None),
+    ("tf.sigmoid(z)", "forbidden.builtin_sigmoid"),
+    ("tf.nn.sigmoid(z)", "forbidden.builtin_sigmoid"),
+    ("tf.keras.activations.sigmoid(z)", "forbidden.builtin_sigmoid"),
+    ("scipy.special.expit(z)", "forbidden.builtin_sigmoid"),
+])
+def test_the_matmul_exercise_writes_the_sigmoid_out_even_in_a_helper(activation, code):
+    helper = f"def apply_activation(z, activation='sigmoid'):\n    return {activation}\n"
+    matmul = ("def dense_forward_matmul(X, W, B, activation='sigmoid'):\n"
+              "    return apply_activation(tf.linalg.matmul(X, W) + B, activation)\n")
+    assert rule_broken("dense_forward_matmul", helper, matmul) == code
+    assert rule_broken("cascade_forward", helper, matmul.replace("dense_forward_matmul", "cascade_forward")) is None

@@ -9,11 +9,12 @@ from __future__ import annotations
 import ast
 
 from autograder.checks.core import CheckFailure
-from autograder.exercises import MUST_LOOP, NO_KERAS_LAYER, NO_MATRIX_PRODUCT, Exercise
+from autograder.exercises import MUST_LOOP, NO_KERAS_LAYER, NO_MATRIX_PRODUCT, WRITTEN_OUT_SIGMOID, Exercise
 from autograder.run.inside.execute import transform
 
 MATRIX_PRODUCT_NAMES = {"matmul", "tensordot", "einsum", "matvec", "mm", "bmm"}
 KERAS_LAYER_NAMES = {"Dense", "Sequential", "EinsumDense", "Model"}
+READY_MADE_SIGMOIDS = {"sigmoid", "expit", "hard_sigmoid"}
 LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.GeneratorExp, ast.DictComp, ast.SetComp)
 
 
@@ -103,6 +104,10 @@ def check_static_rules(exercise: Exercise, cells: list[str]) -> CheckFailure | N
         for node in nodes:
             if _used_name(node) in KERAS_LAYER_NAMES or _is_keras_layers(node):
                 return CheckFailure("forbidden.keras_layer", name=exercise.name, found=ast.unparse(node)[:60])
+    if WRITTEN_OUT_SIGMOID in exercise.static_rules:
+        for node in nodes:
+            if _used_name(node) in READY_MADE_SIGMOIDS:
+                return CheckFailure("forbidden.builtin_sigmoid", name=exercise.name, found=ast.unparse(node)[:60])
     if MUST_LOOP in exercise.static_rules and not any(isinstance(node, LOOPS) for node in nodes):
         return CheckFailure("forbidden.no_loop", name=exercise.name)
     return None

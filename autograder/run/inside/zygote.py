@@ -13,6 +13,7 @@ Usage: python -m autograder.run.inside.zygote CONTROL_FD [--pid-namespace]
 from __future__ import annotations
 
 import ctypes
+import errno
 import gc
 import io
 import json
@@ -54,6 +55,32 @@ def _apply_limits(limits: dict) -> None:
         cap(resource.RLIMIT_AS, mapped + int(limits["memory_bytes"]))
 
 
+class CappedOutput(io.TextIOBase):
+    """stdout/stderr of a student process: the write that crosses the budget fails once, to stop a flood
+    where it happens; later output is dropped, so honest cells that print after it still run.
+    RLIMIT_FSIZE stays the hard limit for writes that bypass this stream."""
+
+    def __init__(self, fd: int, shared: dict):
+        self._stream = io.TextIOWrapper(io.FileIO(fd, "w", closefd=False), line_buffering=True)
+        self._shared = shared
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self._shared["left"] <= 0:
+            return len(text)
+        self._shared["left"] -= len(text)
+        if self._shared["left"] <= 0:
+            self._stream.write("\n[output limit reached: later output is dropped]\n")
+            raise OSError(errno.EFBIG, "output limit reached: your code printed more than the grader keeps; "
+                                       "later output is dropped")
+        return self._stream.write(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
 def _student_main(student_fd: int, request: dict) -> None:
     """The student process: drop privileges, limit resources, then serve the grader."""
     from autograder.run.inside import wire
@@ -78,8 +105,8 @@ def _student_main(student_fd: int, request: dict) -> None:
     output = os.open(os.path.join(workdir, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(output, 1)
     os.dup2(output, 2)
-    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), line_buffering=True)
-    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), line_buffering=True)
+    budget = {"left": int(request["limits"]["output_bytes"]) // 2}
+    sys.stdout, sys.stderr = CappedOutput(1, budget), CappedOutput(2, budget)
     _apply_limits(request["limits"])
 
     import tensorflow as tf
