@@ -14,6 +14,8 @@ student process (which includes the warm worker's shared pages, so it bounds a w
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import sys
@@ -81,7 +83,8 @@ def run_floor(notebooks: list[Path]) -> float:
         for exercise in AUTOMATIC:
             run_exercise(exercise, student, forbidden=check_static_rules(exercise, submission.cells))
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
         grade_here(notebooks[0])
         started = time.perf_counter()
