@@ -23,19 +23,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.corpus import corpus_notebooks
 from autograder.exercises import AUTOMATIC
 from autograder.nbgrader_run import autograde_with_nbgrader, stage_submissions
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "submissions"
 HONEST_KINDS = ("correct", "mistake")
 
 
 def honest_notebooks(count: int) -> list[Path]:
     """Realistic honest notebooks from the corpus (right answers and plain mistakes), repeated up to `count`."""
-    manifest = json.loads((CORPUS / "manifest.json").read_text())
-    chosen = sorted(CORPUS / "notebooks" / f"{student}.ipynb" for student, entry in manifest.items()
-                    if entry.get("kind") in HONEST_KINDS)
+    chosen = list(corpus_notebooks(HONEST_KINDS).values())
     if not chosen:
         raise SystemExit("the corpus has no honest submissions to benchmark with")
     return [chosen[i % len(chosen)] for i in range(count)]

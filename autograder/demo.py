@@ -9,33 +9,27 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from pathlib import Path
 
 from autograder.assign import RELEASE, SOLUTIONS
 from autograder.cli import main as cli_main
+from autograder.corpus import corpus_notebooks
 from autograder.exercises import ASSIGNMENT, AUTOMATIC_POINTS
 from autograder.grade.batch import summary_table
 from autograder.nbgrader_run import autograde_with_nbgrader
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "out" / "demo"
-CORPUS = ROOT / "tests" / "submissions"
 CORPUS_PICKS = {"mistake": 4, "accident": 1, "hostile": 1}
 
 
 def bundled_submissions() -> dict[str, Path]:
     """The solution, the untouched release, and the first few corpus students of each kind."""
     chosen = {"solution": SOLUTIONS / f"{ASSIGNMENT}.ipynb", "untouched_release": RELEASE / f"{ASSIGNMENT}.ipynb"}
-    manifest_path = CORPUS / "manifest.json"
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     for kind, count in CORPUS_PICKS.items():
-        for student in sorted(s for s, entry in manifest.items() if entry["kind"] == kind)[:count]:
-            notebook = CORPUS / "notebooks" / f"{student}.ipynb"
-            if notebook.exists():
-                chosen[student] = notebook
+        chosen.update(list(corpus_notebooks((kind,)).items())[:count])
     return chosen
 
 
