@@ -31,6 +31,7 @@ from autograder.exercises import AUTOMATIC  # noqa: E402
 FULL = {exercise.id: float(exercise.points) for exercise in AUTOMATIC}
 EXERCISE_OF_NAME = {exercise.name: exercise.id for exercise in AUTOMATIC}
 EXERCISE_OF_NAME["apply_activation"] = "dense_forward_matmul"
+EXERCISE_OF_SOLUTION_CELL = {exercise.solution_cell: exercise.id for exercise in AUTOMATIC}
 
 
 def _solution_pieces() -> dict[str, str]:
@@ -110,8 +111,8 @@ class Student:
         notebook = copy.deepcopy(release)
         for cell in notebook["cells"]:
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-            exercise = grade_id.removesuffix("_solution")
-            if grade_id.endswith("_solution") and exercise in FULL and self.code.get(exercise, "") is not None:
+            exercise = EXERCISE_OF_SOLUTION_CELL.get(grade_id)
+            if exercise is not None and self.code.get(exercise, "") is not None:
                 source = self.code.get(exercise, SOLUTION_CODE[exercise])
                 cell["source"] = source.splitlines(keepends=True)
             elif grade_id == "architecture_concept":
