@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from autograder.grade.session import DEFAULT_BUDGET_S
 from autograder.messages import DEFAULT_LANGUAGE, LANGUAGES
 
 
@@ -18,7 +19,7 @@ def _grade(args: argparse.Namespace) -> int:
     if missing:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    settings = GradeSettings(workers=args.workers, timeout_s=args.timeout, force=args.force, lang=args.lang)
+    settings = GradeSettings(workers=args.workers, timeout_s=args.timeout, budget_s=args.budget, force=args.force, lang=args.lang)
     results = grade_batch(args.paths, args.out, settings)
     print(summary_table(results, args.lang))
     print(common_mistakes_text(results, args.lang))
@@ -108,6 +109,9 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N")
     grade.add_argument("--timeout", type=float, default=30.0, metavar="S",
                        help="seconds each cell and each test may run (default 30)")
+    grade.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S, metavar="S",
+                       help=f"seconds one submission may run in all, restarts included (default {DEFAULT_BUDGET_S:g}); "
+                            "past it, its remaining tests are timeout")
     grade.add_argument("--force", action="store_true", help="grade again submissions already graded")
     grade.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
                        help="language of the feedback (default: $AUTOGRADER_LANG or en)")

@@ -21,7 +21,7 @@ from typing import Callable
 
 from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
 from autograder.grade.hidden import run_exercise
-from autograder.grade.session import RemoteStudent
+from autograder.grade.session import DEFAULT_BUDGET_S, RemoteStudent
 from autograder.grade.static import check_static_rules
 from autograder.grade.submission import Submission, discover, read_submission
 from autograder.messages import render
@@ -33,6 +33,7 @@ from autograder.run.sandbox import Limits, SandboxedWorker, WorkerFailed, sandbo
 class GradeSettings:
     workers: int = 2
     timeout_s: float = 30.0
+    budget_s: float = DEFAULT_BUDGET_S
     force: bool = False
     lang: str = "en"
     sandbox: bool | None = None
@@ -54,7 +55,7 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
     exercises: dict[str, ExerciseResult] = {}
     problems: list[str] = []
     student = RemoteStudent(worker, submission.cells, "__main__" if submission.kind == "notebook" else "submission",
-                            settings.timeout_s)
+                            settings.timeout_s, settings.budget_s)
     if submission.problem:
         problems.append(submission.problem)
         tests = unanswered(submission, "missing", submission.problem, "submission.unreadable")
