@@ -186,7 +186,7 @@ class StudentProcess:
         except (OSError, wire.WireError):
             report = self.stop()
             raise StudentProcessEnded("crashed", report.describe(self.limits)) from None
-        if not isinstance(reply, dict) or reply.get("id") != self.next_id:
+        if not isinstance(reply, dict) or type(reply.get("id")) is not int or reply["id"] != self.next_id:
             self.stop()
             raise StudentProcessEnded("crashed", "its process sent a reply out of turn")
         return reply

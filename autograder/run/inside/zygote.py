@@ -20,7 +20,6 @@ import json
 import os
 import resource
 import selectors
-import shutil
 import signal
 import socket
 import sys
@@ -100,6 +99,7 @@ def _student_main(student_fd: int, request: dict) -> None:
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
     os.chdir(workdir)
     os.environ.update(HOME=workdir, TMPDIR=workdir)
+    sys.path[0] = workdir  # where `python -m` put the worker's starting folder: importable as in Jupyter
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     output = os.open(os.path.join(workdir, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -136,12 +136,33 @@ def _other_pids() -> list[int]:
 
 
 def _empty_folder(folder: str) -> None:
-    for entry in os.listdir(folder):
-        path = os.path.join(folder, entry)
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            os.unlink(path)
+    """Remove everything in the folder, without recursion: a student's folders may nest deeper than
+    Python's recursion limit (shutil.rmtree recurses) or than the longest path the kernel accepts, so
+    it walks down one folder at a time by file descriptor and comes back up through `..`."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    below: list[str] = []
+    try:
+        while True:
+            with os.scandir(fd) as scan:
+                entries = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in scan]
+            child = next((name for name, is_dir in entries if is_dir), None)
+            for name, is_dir in entries:
+                if not is_dir:
+                    os.unlink(name, dir_fd=fd)
+            if child is not None:
+                inner = os.open(child, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+                os.close(fd)
+                fd = inner
+                below.append(child)
+            elif below:
+                outer = os.open("..", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+                os.close(fd)
+                fd = outer
+                os.rmdir(below.pop(), dir_fd=fd)
+            else:
+                return
+    finally:
+        os.close(fd)
 
 
 def _kill_adopted_processes() -> None:
@@ -185,8 +206,9 @@ def _clean_up(pid: int, pid_namespace: bool, workdir: str) -> None:
         for folder in ("/tmp", "/dev/shm"):
             if os.path.isdir(folder):
                 _empty_folder(folder)
-    else:
-        shutil.rmtree(workdir, ignore_errors=True)
+    elif os.path.isdir(workdir):
+        _empty_folder(workdir)
+        os.rmdir(workdir)
 
 
 def _signal_group(pid: int, signum: int) -> None:
