@@ -15,6 +15,8 @@ from typing import Callable
 from autograder.checks.core import CheckFailure
 from autograder.checks.mistakes import error_mistake
 from autograder.exercises import Exercise
+from autograder.grade.rules import test_breaches
+from autograder.grade.static import Finding
 from autograder.messages import render, seed_pointer
 from autograder.results import ExerciseResult, TestResult, summarize_exercise
 from autograder.student import Student, StudentFailure, function_under_test
@@ -103,22 +105,44 @@ def run_test(exercise: Exercise, test: HiddenTest, under_test: Callable, lang: s
     return result
 
 
+def _forbidden(exercise: Exercise, finding: Finding, lang: str) -> str:
+    return render(finding.code, {"name": exercise.name, "found": finding.found}, lang)
+
+
+def _zeroed(exercise: Exercise, result: TestResult, breaches: list[Finding], lang: str) -> TestResult:
+    """A test a broken rule touched scores 0; one that failed anyway keeps its own diagnosis."""
+    if result.status != "passed":
+        return result
+    return TestResult(result.id, result.exercise, 0.0, result.max_points, "forbidden",
+                      _forbidden(exercise, breaches[0], lang), breaches[0].code)
+
+
 def run_exercise(exercise: Exercise, student: Student, lang: str = "en",
-                 forbidden: CheckFailure | None = None) -> tuple[ExerciseResult, list[TestResult]]:
-    """All hidden tests of one exercise; a breach of its static rules scores every test 0."""
+                 findings: list[Finding] = ()) -> tuple[ExerciseResult, list[TestResult]]:
+    """All hidden tests of one exercise; a broken rule zeroes the tests it touched (autograder.grade.rules).
+
+    Every test runs, so the other mistakes of a function that also breaks a rule are still named.
+    """
     tests = collect(exercise)
-    if forbidden is not None:
-        message = render(forbidden.code, forbidden.params, lang)
-        results = [TestResult(t.id, t.exercise, 0.0, t.points, "forbidden", message, forbidden.code) for t in tests]
-    else:
-        under_test = function_under_test(exercise, student)
-        results, ended = [], None
-        for test in tests:
-            if ended is None:
-                results.append(run_test(exercise, test, under_test, lang))
-                if results[-1].status in ("timeout", "crashed"):
-                    ended = results[-1]
-            else:
-                results.append(TestResult(test.id, test.exercise, 0.0, test.points, ended.status,
-                                          render("student.not_run", {"status": ended.status}, lang), ended.code))
-    return summarize_exercise(exercise.id, float(exercise.points), results), results
+    under_test = function_under_test(exercise, student)
+    results, ended, breached = [], None, []
+    for test in tests:
+        if ended is None:
+            result = run_test(exercise, test, under_test, lang)
+            if result.status in ("timeout", "crashed"):
+                ended = result
+        else:
+            result = TestResult(test.id, test.exercise, 0.0, test.points, ended.status,
+                                render("student.not_run", {"status": ended.status}, lang), ended.code)
+        breaches = test_breaches(exercise, list(findings), dict(test.params), None)
+        if breaches:
+            result = _zeroed(exercise, result, breaches, lang)
+            breached += [b for b in breaches if b not in breached]
+        results.append(result)
+    summary = summarize_exercise(exercise.id, float(exercise.points), results)
+    if breached:
+        messages = [_forbidden(exercise, finding, lang) for finding in breached]
+        summary.status = "forbidden"
+        summary.messages = [m for m in dict.fromkeys(messages)] + [m for m in summary.messages if m not in messages]
+        summary.codes = list(dict.fromkeys([f.code for f in breached] + summary.codes))
+    return summary, results
