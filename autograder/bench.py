@@ -67,7 +67,7 @@ def run_floor(notebooks: list[Path]) -> float:
     import warnings
 
     from autograder.grade.hidden import run_exercise
-    from autograder.grade.static import check_static_rules
+    from autograder.grade.static import rule_findings
     from autograder.grade.submission import read_submission
     from autograder.run.inside.execute import new_namespace, run_cell
     from autograder.student import LocalStudent
@@ -79,7 +79,7 @@ def run_floor(notebooks: list[Path]) -> float:
             run_cell(namespace, source, index)
         student = LocalStudent(namespace)
         for exercise in AUTOMATIC:
-            run_exercise(exercise, student, forbidden=check_static_rules(exercise, submission.cells))
+            run_exercise(exercise, student, findings=rule_findings(exercise, submission.cells))
 
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
             contextlib.redirect_stderr(io.StringIO()):

@@ -13,7 +13,7 @@ import warnings
 
 from autograder.exercises import BY_ID
 from autograder.grade.hidden import run_exercise
-from autograder.grade.static import check_static_rules
+from autograder.grade.static import rule_findings
 from autograder.messages import DEFAULT_LANGUAGE
 from autograder.student import LocalStudent
 
@@ -31,10 +31,10 @@ def _cell_sources(namespace: dict, name: str) -> list[str]:
 def grade_exercise(exercise_id: str, namespace: dict, lang: str = DEFAULT_LANGUAGE) -> float:
     """Run the exercise's hidden tests on the namespace's definitions; print feedback; return the points."""
     exercise = BY_ID[exercise_id]
-    forbidden = check_static_rules(exercise, _cell_sources(namespace, exercise.name))
+    findings = rule_findings(exercise, _cell_sources(namespace, exercise.name))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result, tests = run_exercise(exercise, LocalStudent(namespace), lang, forbidden)
+        result, tests = run_exercise(exercise, LocalStudent(namespace), lang, findings)
     print(f"{exercise.id}: {result.score:g} / {result.max_score:g} ({result.status})")
     for message in result.messages:
         print(f"  - {message}")

@@ -22,7 +22,7 @@ from typing import Callable
 from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
 from autograder.grade.hidden import run_exercise
 from autograder.grade.session import DEFAULT_BUDGET_S, RemoteStudent
-from autograder.grade.static import check_static_rules
+from autograder.grade.static import rule_findings
 from autograder.grade.submission import Submission, discover, read_submission
 from autograder.messages import render
 from autograder.results import ExerciseResult, SubmissionResult, TestResult, summarize_exercise
@@ -63,8 +63,8 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
         try:
             student._start()
             for exercise in AUTOMATIC:
-                forbidden = check_static_rules(exercise, submission.cells)
-                result, exercise_tests = run_exercise(exercise, student, settings.lang, forbidden)
+                findings = rule_findings(exercise, submission.cells)
+                result, exercise_tests = run_exercise(exercise, student, settings.lang, findings)
                 exercises[exercise.id] = result
                 tests += exercise_tests
         finally:
