@@ -36,11 +36,12 @@ RULE_CODES = {
     NO_KERAS_LAYER: "forbidden.keras_layer",
     MUST_LOOP: "forbidden.no_loop",
 }
-# Libraries where each rule's forbidden things live: a name looked up at run time in one of them may be one.
-RULE_LIBRARIES = {
-    WRITTEN_OUT_SIGMOID: frozenset({"tensorflow", "keras", "scipy", "jax", "torch"}),
-    NO_MATRIX_PRODUCT: frozenset({"tensorflow", "keras", "numpy", "scipy", "jax", "torch", "operator"}),
-    NO_KERAS_LAYER: frozenset({"tensorflow", "keras"}),
+# Where each rule's forbidden things live: a name looked up at run time in (or above) one of these may be one.
+RULE_HOMES = {
+    WRITTEN_OUT_SIGMOID: ("tensorflow", "keras.activations", "keras.ops", "keras.backend", "scipy.special",
+                          "jax.nn", "torch"),
+    NO_MATRIX_PRODUCT: ("numpy", "tensorflow", "keras.ops", "keras.backend", "operator", "scipy", "jax", "torch"),
+    NO_KERAS_LAYER: ("keras.layers", "keras.models", "keras.Sequential", "keras.Model"),
 }
 # What the course's setup cell binds: how a name is read where the submission itself never binds it
 # (a plain .py file, or a notebook whose setup cell was deleted). tests/test_static.py checks the setup cell.
@@ -148,6 +149,15 @@ def forbidden_by(rule: str, path: str) -> bool:
     if rule == NO_KERAS_LAYER:
         return _is_keras_layer(path)
     return False
+
+
+def may_reach(rule: str, path: str) -> bool:
+    """Whether an attribute of `path` chosen at run time (and its attributes) may be what `rule` forbids."""
+    path = normalize(path)
+    if path in ("", "tensorflow"):  # tf.keras is under tensorflow
+        return True
+    return any(home == path or home.startswith(path + ".") or path.startswith(home + ".")
+               for home in RULE_HOMES[rule])
 
 
 class Reader:
@@ -581,7 +591,7 @@ class _Search:
 
     def __init__(self, reader: Reader, rules: tuple[str, ...]):
         self.reader = reader
-        self.rules = [rule for rule in rules if rule in RULE_LIBRARIES]
+        self.rules = [rule for rule in rules if rule in RULE_HOMES]
         self.findings: dict[tuple, Finding] = {}
         self.visited: set[int] = set()
         self.pending: list[Code] = []
@@ -638,9 +648,8 @@ class _Search:
                     for rule in self.rules:
                         self._add(rule, _shown(node), False, cell, node)
             elif isinstance(value, Dynamic):
-                library = normalize(value.path).split(".")[0]
                 for rule in self.rules:
-                    if not library or library in RULE_LIBRARIES[rule]:
+                    if may_reach(rule, value.path):
                         self._add(rule, _shown(node), False, cell, node)
             elif isinstance(value, Unknown) and value.name:
                 for rule in self.rules:
