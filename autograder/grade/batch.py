@@ -24,6 +24,7 @@ from autograder.grade.hidden import run_exercise
 from autograder.grade.session import DEFAULT_BUDGET_S, RemoteStudent
 from autograder.grade.static import rule_findings
 from autograder.grade.submission import Submission, discover, read_submission
+from autograder.lateness import late_text, lateness
 from autograder.messages import render
 from autograder.results import ExerciseResult, SubmissionResult, TestResult, summarize_exercise
 from autograder.run.sandbox import Limits, SandboxedWorker, WorkerFailed, sandbox_available
@@ -36,6 +37,7 @@ class GradeSettings:
     budget_s: float = DEFAULT_BUDGET_S
     force: bool = False
     lang: str = "en"
+    due: str = ""  # the due date, UTC as nbgrader stores it ("" when there is none)
     sandbox: bool | None = None
     limits: Limits = Limits()
 
@@ -82,7 +84,8 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
         duration_s=round(time.monotonic() - started, 3), versions=worker.versions, sandboxed=worker.sandboxed,
         language=settings.lang, cells=cells, manual=submission.manual, problems=problems,
         student_process={"starts": student.starts, "cpu_s": round(student.cpu_s, 3),
-                         "peak_rss_kb": student.peak_rss_kb})
+                         "peak_rss_kb": student.peak_rss_kb},
+        **lateness(submission.timestamp, settings.due))
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -108,13 +111,14 @@ def previous_result(out_dir: Path, student: str, sha256: str) -> dict | None:
 
 
 def grades_csv(results: list[dict]) -> str:
-    """One row per student: a column per automatic exercise, and the total."""
+    """One row per student: a column per automatic exercise, the total, when it was submitted (UTC) and how late."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *(e.id for e in AUTOMATIC), "total", "max_score"])
+    writer.writerow(["student", *(e.id for e in AUTOMATIC), "total", "max_score", "timestamp", "late_by"])
     for result in sorted(results, key=lambda r: r["student"]):
         writer.writerow([result["student"], *(_number(result["exercises"][e.id]["score"]) for e in AUTOMATIC),
-                         _number(result["score"]), _number(result["max_score"])])
+                         _number(result["score"]), _number(result["max_score"]), result.get("timestamp", ""),
+                         late_text(result.get("seconds_late", 0.0))])
     return buffer.getvalue()
 
 
@@ -156,7 +160,7 @@ def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
         submission = read_submission(student, path)
         kept = None if settings.force else previous_result(out_dir, student, submission.sha256)
         if kept is not None:
-            results[student] = kept
+            results[student] = {**kept, **lateness(submission.timestamp, settings.due)}
             bar.step(f"{student} (kept)")
         else:
             pending.put(submission)

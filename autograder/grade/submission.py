@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.exercises import ASSIGNMENT, EXERCISES
+from autograder.lateness import read_timestamp
 
 SUFFIXES = (".ipynb", ".py")
 MANUAL_IDS = {exercise.id for exercise in EXERCISES if not exercise.automatic}
@@ -28,6 +29,7 @@ class Submission:
     cells: list[str] = field(default_factory=list)
     manual: dict[str, str] = field(default_factory=dict)
     problem: str = ""
+    timestamp: str = ""
 
 
 def sanitize_student_id(raw: str) -> str:
@@ -36,11 +38,15 @@ def sanitize_student_id(raw: str) -> str:
     return cleaned or "student"
 
 
+def in_nbgrader_layout(path: Path) -> bool:
+    """Whether the file is in nbgrader's submitted/<student>/<assignment>/ layout."""
+    return len(path.parts) >= 3 and path.parts[-2] == ASSIGNMENT
+
+
 def student_id_for(path: Path) -> str:
     """nbgrader's submitted/<student>/<assignment>/file.ipynb gives <student>; otherwise the file's name."""
-    parts = path.parts
-    if len(parts) >= 3 and parts[-2] == ASSIGNMENT:
-        return sanitize_student_id(parts[-3])
+    if in_nbgrader_layout(path):
+        return sanitize_student_id(path.parts[-3])
     return sanitize_student_id(path.stem)
 
 
@@ -100,7 +106,8 @@ def read_submission(student: str, path: Path) -> Submission:
     except OSError as error:
         return Submission(student, path, "", "unknown", problem=f"the file could not be read: {error.strerror}")
     submission = Submission(student, path, hashlib.sha256(data).hexdigest(),
-                            "notebook" if path.suffix == ".ipynb" else "python")
+                            "notebook" if path.suffix == ".ipynb" else "python",
+                            timestamp=read_timestamp(path.parent) if in_nbgrader_layout(path) else "")
     if len(data) > MAX_SUBMISSION_BYTES:
         submission.problem = f"the file is larger than {MAX_SUBMISSION_BYTES // 1024**2} MB"
         return submission
