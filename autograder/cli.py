@@ -1,4 +1,4 @@
-"""The command line: `autograder grade`, `report`, `gradescope build`, `assign`, `demo`."""
+"""The command line: `autograder grade`, `report`, `gradescope build`, `assign`, `course init`, `demo`."""
 
 from __future__ import annotations
 
@@ -19,12 +19,41 @@ def _grade(args: argparse.Namespace) -> int:
     if missing:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    settings = GradeSettings(workers=args.workers, timeout_s=args.timeout, budget_s=args.budget, force=args.force, lang=args.lang)
+    try:
+        due = _due_date(args)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    settings = GradeSettings(workers=args.workers, timeout_s=args.timeout, budget_s=args.budget, force=args.force,
+                             lang=args.lang, due=due)
     results = grade_batch(args.paths, args.out, settings)
     print(summary_table(results, args.lang))
     print(common_mistakes_text(results, args.lang))
     print(f"results: {args.out}/<student>.json and {args.out}/grades.csv")
     return _after_grading(args, results)
+
+
+def _gradebook_url(args: argparse.Namespace) -> str | None:
+    return args.gradebook or (f"sqlite:///{args.course.resolve() / 'gradebook.db'}" if args.course else None)
+
+
+def _due_date(args: argparse.Namespace) -> str:
+    """--due, or else the due date the course's gradebook holds (set by `autograder course init --due` or
+    `nbgrader db assignment add`); "" when there is none."""
+    from autograder.exercises import ASSIGNMENT
+    from autograder.lateness import utc_text
+
+    gradebook = _gradebook_url(args)
+    if args.due and gradebook:
+        raise ValueError("--due is for grading without a gradebook: the course's due date is in its gradebook "
+                         f"(set it with `nbgrader db assignment add {ASSIGNMENT} --duedate=...`)")
+    if args.due:
+        return utc_text(args.due)
+    if gradebook:
+        from autograder.gradebook import due_date
+
+        return due_date(gradebook)
+    return ""
 
 
 def _after_grading(args: argparse.Namespace, results: list[dict]) -> int:
@@ -36,7 +65,7 @@ def _after_grading(args: argparse.Namespace, results: list[dict]) -> int:
     status = 0
     (args.out / "grades_nbgrader.csv").write_text(nbgrader_export_csv(results), encoding="utf-8")
     print(f"grades in the layout of `nbgrader export`: {args.out}/grades_nbgrader.csv")
-    gradebook = args.gradebook or (f"sqlite:///{args.course.resolve() / 'gradebook.db'}" if args.course else None)
+    gradebook = _gradebook_url(args)
     if gradebook:
         try:
             write_gradebook(gradebook, results)
@@ -120,6 +149,10 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--course", type=Path, metavar="DIR",
                        help="an nbgrader course folder: write its gradebook (unless --gradebook names another) and "
                             "autograded/<student>/ notebooks holding the feedback, for formgrader and generate_feedback")
+    grade.add_argument("--due", metavar="TIME",
+                       help="when the assignment was due, e.g. '2026-12-01 23:59:00 Asia/Seoul', for grading without "
+                            "a course (with --course or --gradebook the gradebook's due date is used); submissions "
+                            "whose timestamp.txt is later are marked late")
     grade.add_argument("--no-report", action="store_true", help="do not write the HTML and Markdown reports")
     grade.set_defaults(run=_grade)
     report = verbs.add_parser("report", help="write the class report and feedback pages from graded results")
@@ -140,6 +173,11 @@ def parser() -> argparse.ArgumentParser:
     assign = verbs.add_parser("assign", help="release the assignment and the solutions from source/")
     assign.add_argument("--check", action="store_true", help="only say whether the release is in sync")
     assign.set_defaults(run=_assign)
+    course = verbs.add_parser("course", help="an nbgrader course folder for the instructor")
+    course_verbs = course.add_subparsers(dest="course_verb", required=True)
+    from autograder.course import add_init_arguments
+
+    add_init_arguments(course_verbs.add_parser("init", help="make an nbgrader course folder, outside the repository"))
     demo = verbs.add_parser("demo", help="release, then grade the bundled submissions")
     demo.set_defaults(run=_demo)
     return top

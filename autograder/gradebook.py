@@ -20,6 +20,7 @@ from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
 from autograder.exercises import ASSIGNMENT, AUTOMATIC, EXERCISES
+from autograder.lateness import as_datetime
 from autograder.nbgrader_run import put_alembic_on_path
 
 NOTEBOOK = ASSIGNMENT
@@ -46,15 +47,25 @@ def record_assignment(gradebook: Gradebook) -> None:
 
 
 def record_result(gradebook: Gradebook, result: dict) -> None:
-    """A student's submission, with each automatic exercise's score as its grade cell's automatic score."""
+    """A student's submission, when it was made (from its timestamp.txt, so nbgrader knows whether it was
+    late), and each automatic exercise's score as its grade cell's automatic score."""
     student = result["student"]
     gradebook.update_or_create_student(student)
-    gradebook.update_or_create_submission(ASSIGNMENT, student)
+    when = {"timestamp": as_datetime(result["timestamp"])} if result.get("timestamp") else {}
+    gradebook.update_or_create_submission(ASSIGNMENT, student, **when)
     for exercise in AUTOMATIC:
         grade = gradebook.find_grade(exercise.id, NOTEBOOK, ASSIGNMENT, student)
         grade.auto_score = float(result["exercises"][exercise.id]["score"])
         grade.needs_manual_grade = False
     gradebook.db.commit()
+
+
+def due_date(db_url: str) -> str:
+    """The assignment's due date in the gradebook, UTC as nbgrader stores it; "" when it has none."""
+    put_alembic_on_path()
+    with Gradebook(db_url) as gradebook:
+        assignment = next((a for a in gradebook.assignments if a.name == ASSIGNMENT), None)
+        return str(assignment.duedate) if assignment is not None and assignment.duedate else ""
 
 
 def write_gradebook(db_url: str, results: list[dict]) -> None:
@@ -118,5 +129,6 @@ def nbgrader_export_csv(results: list[dict]) -> str:
     max_score = float(sum(exercise.points for exercise in EXERCISES))
     for result in sorted(results, key=lambda r: r["student"]):
         score = float(result["score"])
-        writer.writerow([ASSIGNMENT, "", "", result["student"], "", "", "", score, 0.0, score, max_score])
+        writer.writerow([ASSIGNMENT, result.get("due", ""), result.get("timestamp", ""), result["student"], "", "", "",
+                         score, 0.0, score, max_score])
     return buffer.getvalue()
