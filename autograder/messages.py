@@ -292,6 +292,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Cell {index} of your submission did not run to the end: {message}",
         "ko": "제출물의 {index}번째 셀이 끝까지 실행되지 않았습니다: {message}",
     },
+    "feedback.late": {
+        "en": "Handed in {late} after the due date ({due} UTC).",
+        "ko": "마감 시각({due} UTC)보다 {late} 늦게 제출했습니다.",
+    },
+    "late.days": {"en": "{count} d", "ko": "{count}일"},
+    "late.hours": {"en": "{count} h", "ko": "{count}시간"},
+    "late.minutes": {"en": "{count} min", "ko": "{count}분"},
     "feedback.manual": {
         "en": "Graded by hand, not included here: {titles}",
         "ko": "직접 채점하며 여기에는 포함되지 않음: {titles}",

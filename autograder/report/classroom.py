@@ -16,6 +16,7 @@ from pathlib import Path
 
 from autograder.exercises import ASSIGNMENT, AUTOMATIC, AUTOMATIC_POINTS
 from autograder.grade.submission import sanitize_student_id
+from autograder.lateness import late_text
 from autograder.messages import render
 from autograder.report.student import STYLE, feedback_html, feedback_markdown, number
 
@@ -144,6 +145,11 @@ def class_report_html(results: list[dict]) -> str:
                       [[f"<a href=\"students/{escape(t.student)}.html\">{escape(t.student)}</a>",
                         escape(t.status), escape(t.message)] for t in summary.troubles]
                       ) if summary.troubles else "<p>None crashed or timed out.</p>"
+    late_results = [r for r in results if r.get("seconds_late", 0) > 0]
+    late = _table(["student", "handed in (UTC)", "due (UTC)", "late by"],
+                  [[f"<a href=\"students/{escape(r['student'])}.html\">{escape(r['student'])}</a>",
+                    escape(r["timestamp"]), escape(r["due"]), late_text(r["seconds_late"])] for r in late_results]
+                  ) if late_results else "<p>None was handed in late.</p>"
     students = _table(["student", "score"],
                       [[f"<a href=\"students/{escape(r['student'])}.html\">{escape(r['student'])}</a>",
                         f"{number(r['score'])} / {number(r['max_score'])}"] for r in results])
@@ -156,6 +162,7 @@ def class_report_html(results: list[dict]) -> str:
             f"per exercise\" src=\"{images['pass_rates']}\">\n"
             f"<h2>Most common mistakes</h2>\n{mistakes}\n"
             f"<h2>Crashed, timed out or unreadable</h2>\n{troubles}\n"
+            f"<h2>Late submissions</h2>\n{late}\n"
             f"<h2>Students</h2>\n{students}\n</body></html>\n")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from autograder.exercises import ASSIGNMENT, AUTOMATIC, EXERCISES
+from autograder.lateness import late_text
 from autograder.messages import render
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -23,8 +24,11 @@ def number(value: float) -> str:
 
 
 def general_notes(result: dict, lang: str) -> list[str]:
-    """Notes about the whole submission: problems reading it, cells that did not run, the manual part."""
+    """Notes about the whole submission: problems reading it, lateness, cells that did not run, the manual part."""
     notes = list(result.get("problems", []))
+    if result.get("seconds_late", 0) > 0:
+        notes.append(render("feedback.late", {"due": result["due"], "late": late_text(result["seconds_late"], lang)},
+                            lang))
     notes += [render("feedback.cell", {"index": cell["index"] + 1, "message": cell["message"]}, lang)
               for cell in result.get("cells", [])]
     manual = [exercise.title for exercise in EXERCISES if not exercise.automatic]
