@@ -1,0 +1,174 @@
+"""`autograder course init DIR`: an nbgrader course folder for the instructor, outside the repository.
+
+Students' work (submitted/, autograded/, feedback/, the gradebook) belongs to the course, not
+to the package, so the course lives in a folder of its own: nbgrader's configuration, the master
+notebook under source/, the assignment in the gradebook with its due date, and a Jupyter kernel
+that runs this Python with this `autograder` package, which every graded cell imports when
+`nbgrader autograde` runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import autograder
+from autograder.exercises import ASSIGNMENT
+from autograder.lateness import as_datetime, utc_text
+
+PACKAGE_PARENT = Path(autograder.__file__).resolve().parents[1]
+MASTER = PACKAGE_PARENT / "source" / ASSIGNMENT
+KERNEL_NAME = "autograder-grading"
+KERNELS = Path("jupyter") / "kernels"
+STUDENT_DATA = ("submitted/", "autograded/", "feedback/", "gradebook.db", "grades/", "*.csv")
+
+CONFIG = '''"""nbgrader's settings for the course {course_id!r}, made by `autograder course init`.
+
+Run every nbgrader command in this folder: it is the course's root.
+"""
+
+import os
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (nbgrader provides get_config)
+COURSE = Path(__file__).resolve().parent
+
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.root = str(COURSE)
+c.CourseDirectory.source_directory = "source"  # the master notebooks, with solutions and hidden tests
+c.CourseDirectory.release_directory = "release"  # `nbgrader generate_assignment` writes what students get here
+c.CourseDirectory.submitted_directory = "submitted"  # submitted/<student>/{assignment}/, with timestamp.txt
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.db_url = "sqlite:///" + str(COURSE / "gradebook.db")
+
+# The due date is kept in the gradebook, not here. `autograder course init --due` set it; to change it:
+#     nbgrader db assignment add {assignment} --duedate="2026-12-01 23:59:00 Asia/Seoul"
+# A submission is late when the time in its timestamp.txt is after the due date. nbgrader and
+# `autograder grade --course` record how late; `nbgrader export` shows both times (in UTC).
+# What a late submission costs: "none" (it is only marked late) or "zero" (it scores 0).
+c.LateSubmissionPlugin.penalty_method = "none"
+
+# The grading kernel. Every graded cell calls `autograder`, so `nbgrader autograde` must run the
+# notebooks in a kernel that imports it: this course's kernel (jupyter/kernels/{kernel}/) runs
+#     {python}
+# with the package from {package}.
+os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(COURSE / "jupyter"), os.environ.get("JUPYTER_PATH")]))
+c.Execute.kernel_name = {kernel!r}
+'''
+
+
+class CourseError(ValueError):
+    """The course folder cannot be made where or as asked."""
+
+
+@dataclass(frozen=True)
+class Course:
+    folder: Path
+    course_id: str
+    due: str
+
+
+def check_outside_repository(folder: Path) -> None:
+    """A course holds students' work: refuse a folder inside the package's own checkout."""
+    if folder == PACKAGE_PARENT or PACKAGE_PARENT in folder.parents:
+        raise CourseError(f"{folder} is inside {PACKAGE_PARENT}: a course holds students' work, which must "
+                          f"never be one `git add` away from the repository; choose a folder outside it")
+
+
+def course_id_for(folder: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", folder.name).strip("-") or "course"
+
+
+def kernel_spec() -> dict:
+    """A kernel running this Python with this package first on its path, so graded cells import this grader."""
+    return {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Python (autograder grading)", "language": "python",
+            "env": {"PYTHONPATH": str(PACKAGE_PARENT), "TF_CPP_MIN_LOG_LEVEL": "3"},
+            "metadata": {"debugger": False}}
+
+
+def check_kernel(spec: dict) -> None:
+    """The kernel's Python must import ipykernel and this very package."""
+    probe = "import ipykernel, autograder; print(autograder.__file__)"
+    done = subprocess.run([spec["argv"][0], "-c", probe], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **spec["env"]})
+    found = Path(done.stdout.strip() or ".").resolve()
+    if done.returncode != 0 or found != Path(autograder.__file__).resolve():
+        raise CourseError(f"the grading kernel's Python ({spec['argv'][0]}) does not import this autograder "
+                          f"package: {(done.stderr.strip().splitlines() or [done.stdout.strip()])[-1]}")
+
+
+def write_gradebook_assignment(folder: Path, due: str) -> None:
+    """The assignment in the course's gradebook, with its due date (nbgrader's `db assignment add`)."""
+    from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SAWarning
+
+    from autograder.nbgrader_run import put_alembic_on_path
+
+    put_alembic_on_path()
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
+        warnings.simplefilter("ignore", SAWarning)
+        gradebook.update_or_create_assignment(ASSIGNMENT, duedate=as_datetime(due) if due else None)
+
+
+def init_course(folder: Path, due_text: str = "", course_id: str = "") -> Course:
+    """Make the course folder; raises CourseError (before writing anything) when it cannot."""
+    folder = folder.expanduser().resolve()
+    check_outside_repository(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise CourseError(f"{folder} is not empty: give a new folder for the course")
+    if not (MASTER / f"{ASSIGNMENT}.ipynb").is_file():
+        raise CourseError(f"the master notebook {MASTER / f'{ASSIGNMENT}.ipynb'} is missing: run this from the "
+                          "package's checkout")
+    try:
+        due = utc_text(due_text) if due_text else ""
+    except ValueError as error:
+        raise CourseError(f"--due: {error}; write it as nbgrader does, e.g. '2026-12-01 23:59:00 Asia/Seoul' "
+                          "or 2026-12-01T23:59:00+09:00") from error
+    spec = kernel_spec()
+    check_kernel(spec)
+    course_id = course_id or course_id_for(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "nbgrader_config.py").write_text(
+        CONFIG.format(course_id=course_id, assignment=ASSIGNMENT, kernel=KERNEL_NAME, python=sys.executable,
+                      package=PACKAGE_PARENT), encoding="utf-8")
+    shutil.copytree(MASTER, folder / "source" / ASSIGNMENT, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    kernel = folder / KERNELS / KERNEL_NAME
+    kernel.mkdir(parents=True)
+    (kernel / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    (folder / ".gitignore").write_text("# students' work and grades stay out of any repository of the course\n"
+                                       + "\n".join(STUDENT_DATA) + "\n", encoding="utf-8")
+    write_gradebook_assignment(folder, due)
+    return Course(folder, course_id, due)
+
+
+def add_init_arguments(init: argparse.ArgumentParser) -> None:
+    init.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder, outside the repository")
+    init.add_argument("--due", default="", metavar="TIME",
+                      help="when the assignment is due, with its time zone: '2026-12-01 23:59:00 Asia/Seoul' or "
+                           "2026-12-01T23:59:00+09:00 (a time without a zone is UTC, as in nbgrader)")
+    init.add_argument("--course-id", default="", metavar="ID", help="nbgrader's course id (default: the folder's name)")
+    init.set_defaults(run=run_init)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    try:
+        course = init_course(args.folder, args.due, args.course_id)
+    except CourseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"course {course.course_id!r} in {course.folder}")
+    print(f"  assignment {ASSIGNMENT}: due {course.due + ' UTC' if course.due else '(no due date)'}")
+    print(f"  master notebook: {course.folder / 'source' / ASSIGNMENT}/")
+    print(f"  grading kernel: {KERNEL_NAME} ({sys.executable}, autograder from {PACKAGE_PARENT})")
+    print(f"next: cd {course.folder} && nbgrader generate_assignment {ASSIGNMENT}")
+    return 0

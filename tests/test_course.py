@@ -1,0 +1,184 @@
+"""The instructor's course, run as the README writes it: `autograder course init`, nbgrader's release,
+two students (one late) copied in with their timestamps, `nbgrader autograde` in the course's kernel,
+`autograder grade --course`, `nbgrader generate_feedback` and `nbgrader export`, from an empty folder."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.cli import main as cli
+from autograder.course import KERNEL_NAME, PACKAGE_PARENT, CourseError, init_course
+from autograder.exercises import ASSIGNMENT, AUTOMATIC
+from autograder.lateness import late_text, read_timestamp, seconds_late, utc_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLVED = ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+DUE_UTC = "2026-12-01 14:59:00"
+
+
+def readme_workflow() -> list[str]:
+    """The command lines of the README's course block: the fenced sh block that starts a course."""
+    blocks = re.findall(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    [block] = [block for block in blocks if "autograder course init" in block]
+    return [line for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def students_inbox(home: Path) -> None:
+    """What two students handed in: ada the reference solution, bob the same without the bias."""
+    solved = SOLVED.read_text()
+    no_bias = solved.replace("z = tf.linalg.matmul(X, W) + B", "z = tf.linalg.matmul(X, W)")
+    assert no_bias != solved
+    (home / "inbox").mkdir(parents=True)
+    (home / "inbox" / "ada.ipynb").write_text(solved)
+    (home / "inbox" / "bob.ipynb").write_text(no_bias)
+
+
+def gradebook_scores(course: Path) -> dict[str, float]:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return {student: gradebook.find_submission(ASSIGNMENT, student).score for student in ("ada", "bob")}
+
+
+@pytest.fixture(scope="module")
+def workflow(tmp_path_factory) -> dict:
+    """Each line of the README's block in a shell, in an empty home folder; `cd` moves the next lines."""
+    home = tmp_path_factory.mktemp("home")
+    students_inbox(home)
+    env = {**os.environ, "HOME": str(home), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    cwd, logs, after_autograde = home, {}, None
+    for line in readme_workflow():
+        words = shlex.split(line)
+        if words[0] == "cd":
+            cwd = Path(os.path.expanduser(words[1]).replace(os.path.expanduser("~"), str(home), 1))
+            continue
+        done = subprocess.run(["bash", "-c", line], cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, f"{line}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        logs[" ".join(words[:2])] = done.stdout + done.stderr
+        if words[:2] == ["nbgrader", "autograde"]:
+            after_autograde = gradebook_scores(cwd)
+    return {"course": cwd, "logs": logs, "nbgrader_scores": after_autograde}
+
+
+def test_the_workflow_starts_from_an_empty_folder_outside_the_repository(workflow):
+    assert readme_workflow()[0].startswith("autograder course init ~/")
+    course = workflow["course"]
+    assert PACKAGE_PARENT not in course.parents
+    assert (course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes() == \
+        (ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
+
+
+def test_the_course_releases_the_committed_student_notebook(workflow):
+    released = workflow["course"] / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert released.read_bytes() == (ROOT / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
+
+
+def test_nbgrader_autograde_runs_the_graded_cells_in_the_course_kernel(workflow):
+    assert workflow["nbgrader_scores"] == {"ada": 95.0, "bob": 80.0}
+    log = workflow["logs"]["nbgrader autograde"]
+    # One checksum warning per graded cell and student, as the README explains; and bob is late.
+    assert len(re.findall(r"Attribute 'checksum' for cell \w+ has changed", log)) == 2 * len(AUTOMATIC)
+    assert "dense_layers for bob> is 34260.0 seconds late" in log
+    assert "for ada> is" not in log
+
+
+def test_the_course_config_points_nbgrader_at_a_kernel_that_imports_this_package(workflow):
+    """What nbgrader autograde does with the config: the kernel it names, found where the config says."""
+    probe = ("from traitlets.config.loader import PyFileConfigLoader\n"
+             "from jupyter_client.kernelspec import KernelSpecManager\n"
+             "from nbgrader.preprocessors import Execute\n"
+             "config = PyFileConfigLoader('nbgrader_config.py', path='.').load_config()\n"
+             "name = Execute(config=config).kernel_name\n"
+             "spec = KernelSpecManager().get_kernel_spec(name)\n"
+             "print(name, spec.argv[0], spec.env['PYTHONPATH'], spec.resource_dir)\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=workflow["course"], capture_output=True, text=True,
+                          env={key: value for key, value in os.environ.items() if key != "JUPYTER_PATH"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    name, python, path, folder = done.stdout.split()
+    assert (name, path) == (KERNEL_NAME, str(PACKAGE_PARENT)) and Path(python).samefile(sys.executable)
+    assert Path(folder) == workflow["course"] / "jupyter" / "kernels" / KERNEL_NAME
+
+
+def export_rows(course: Path) -> dict[str, dict]:
+    return {row["student_id"]: row for row in csv.DictReader(io.StringIO((course / "grades.csv").read_text()))}
+
+
+def test_nbgrader_export_shows_the_due_date_and_who_was_late(workflow):
+    rows = export_rows(workflow["course"])
+    assert {student: row["duedate"] for student, row in rows.items()} == {"ada": DUE_UTC, "bob": DUE_UTC}
+    assert rows["ada"]["timestamp"] == "2026-12-01 13:10:00" and rows["bob"]["timestamp"] == "2026-12-02 00:30:00"
+    assert (float(rows["ada"]["raw_score"]), float(rows["bob"]["raw_score"])) == (95.0, 80.0)
+    own = {row["student_id"]: row for row in
+           csv.DictReader(io.StringIO((workflow["course"] / "grades" / "grades_nbgrader.csv").read_text()))}
+    for student in ("ada", "bob"):
+        assert {key: own[student][key] for key in ("duedate", "timestamp", "raw_score")} == \
+            {key: rows[student][key] for key in ("duedate", "timestamp", "raw_score")}
+
+
+def test_the_graders_csv_report_and_feedback_say_who_was_late_and_by_how_much(workflow):
+    grades = workflow["course"] / "grades"
+    rows = {row["student"]: row for row in csv.DictReader(io.StringIO((grades / "grades.csv").read_text()))}
+    assert (rows["ada"]["late_by"], rows["bob"]["late_by"]) == ("", "9 h 31 min")
+    assert json.loads((grades / "bob.json").read_text())["seconds_late"] == 34260.0
+    report = (grades / "report" / "index.html").read_text()
+    late_section = report.split("<h2>Late submissions</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "bob" in late_section and "9 h 31 min" in late_section and "ada" not in late_section
+    assert "Handed in 9 h 31 min after the due date (2026-12-01 14:59:00 UTC)." in \
+        (grades / "report" / "students" / "bob.md").read_text()
+    assert "after the due date" not in (grades / "report" / "students" / "ada.md").read_text()
+    feedback = workflow["course"] / "feedback" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    assert "dense_forward_matmul: 0 / 15 (failed)" in feedback.read_text()
+
+
+def test_init_refuses_the_repository_a_used_folder_and_a_date_that_is_no_date(tmp_path, capsys):
+    with pytest.raises(CourseError, match="inside"):
+        init_course(ROOT / "courses" / "fall")
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "notes.txt").write_text("mine")
+    with pytest.raises(CourseError, match="not empty"):
+        init_course(tmp_path / "used")
+    assert cli(["course", "init", str(tmp_path / "new"), "--due", "next friday-ish"]) == 2
+    assert "--due" in capsys.readouterr().err and not (tmp_path / "new").exists()
+    assert not (ROOT / "courses").exists()
+
+
+def test_due_for_grading_without_a_course_but_not_beside_one(tmp_path, capsys):
+    assert cli(["grade", str(SOLVED), "--out", str(tmp_path), "--course", str(tmp_path), "--due", "2026-12-01"]) == 2
+    assert "gradebook" in capsys.readouterr().err
+
+
+# Times, as nbgrader reads them.
+
+def test_times_are_read_as_nbgrader_reads_them():
+    assert utc_text("2026-12-01 23:59:00 Asia/Seoul") == DUE_UTC
+    assert utc_text("2026-12-01T23:59:00+09:00") == DUE_UTC
+    assert utc_text("2026-12-01 14:59:00.000000 UTC") == DUE_UTC  # as `nbgrader collect` writes timestamp.txt
+    with pytest.raises(ValueError):
+        utc_text("yesterday")
+
+
+def test_lateness_is_nbgraders_total_seconds_late():
+    assert seconds_late("2026-12-01 15:00:10", DUE_UTC) == 70.0
+    assert seconds_late("2026-12-01 14:00:00", DUE_UTC) == 0.0
+    assert seconds_late("", DUE_UTC) == seconds_late("2026-12-01 15:00:10", "") == 0.0
+    assert (late_text(70.0), late_text(10.0), late_text(0.0), late_text(90061.0), late_text(86460.0)) == \
+        ("2 min", "1 min", "", "1 d 1 h 2 min", "1 d 0 h 1 min")
+    assert late_text(34260.0, "ko") == "9시간 31분"
+
+
+def test_a_timestamp_file_is_read_within_bounds(tmp_path):
+    assert read_timestamp(tmp_path) == ""
+    (tmp_path / "timestamp.txt").write_text("2026-12-02 09:30:00 Asia/Seoul\n")
+    assert read_timestamp(tmp_path) == "2026-12-02 00:30:00"
+    for text in ("not a time", "2026-12-02 09:30:00 Asia/Seoul" + " " * 500, "\udcff"):
+        (tmp_path / "timestamp.txt").write_text(text, errors="surrogateescape")
+        assert read_timestamp(tmp_path) == ""
