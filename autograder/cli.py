@@ -1,4 +1,4 @@
-"""The command line: `autograder grade`, `report`, `gradescope build`, `assign`, `course init`, `demo`."""
+"""The command line: `autograder grade`, `report`, `gradescope build` and `lock`, `assign`, `course init`, `demo`."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _gradescope_build(args: argparse.Namespace) -> int:
-    from autograder.gradescope.build import build_zip
+    from autograder.gradescope.build import StaleLock, build_zip
     from autograder.gradescope.results import GradescopeConfig
 
     visibility = dict(item.split("=", 1) for item in args.visibility)
@@ -106,8 +106,19 @@ def _gradescope_build(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    names = build_zip(args.out, config)
+    try:
+        names = build_zip(args.out, config)
+    except StaleLock as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"{args.out}: {len(names)} files; upload it as the autograder of a Gradescope programming assignment")
+    return 0
+
+
+def _gradescope_lock(args: argparse.Namespace) -> int:
+    from autograder.gradescope.lock import write_lock
+
+    print(f"{write_lock()}: the versions installed here, which Gradescope's setup.sh will install")
     return 0
 
 
@@ -170,6 +181,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--timeout", type=float, default=30.0, metavar="S")
     build.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
     build.set_defaults(run=_gradescope_build)
+    lock = gradescope_verbs.add_parser("lock", help="pin the installed versions (the tested ones) for the zip")
+    lock.set_defaults(run=_gradescope_lock)
     assign = verbs.add_parser("assign", help="release the assignment and the solutions from source/")
     assign.add_argument("--check", action="store_true", help="only say whether the release is in sync")
     assign.set_defaults(run=_assign)

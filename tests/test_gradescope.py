@@ -3,6 +3,7 @@ solution, the stub and a crashing submission, and a valid results.json whenever 
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import stat
@@ -17,6 +18,7 @@ import pytest
 from autograder.cli import main as cli
 from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
 from autograder.grade.hidden import collect
+from autograder.gradescope.lock import LOCK_FILE, lock_text
 from autograder.gradescope.results import CONFIG_FILE, GradescopeConfig
 from autograder.gradescope.run import main as run_main
 from tests.grading import SOLUTION
@@ -105,11 +107,46 @@ def test_zip_follows_the_specification_and_leaves_out_solutions_and_tests(autogr
         config = GradescopeConfig.from_json(archive.read(CONFIG_FILE).decode())
     for script in ("setup.sh", "run_autograder"):
         assert entries[script].external_attr >> 16 & stat.S_IXUSR, f"{script} is not executable"
-    assert "pyproject.toml" in entries and "autograder/gradescope/run.py" in entries
+    assert "requirements.lock" in entries and "autograder/gradescope/run.py" in entries
     assert any(name.startswith("autograder/hidden_tests/test_") for name in entries)
     assert not [name for name in entries if name.startswith(("solutions/", "tests/", "source/"))]
     assert not [name for name in entries if "__pycache__" in name]
     assert config.visibility == VISIBILITY and config.timeout_s == 5
+
+
+def test_zip_holds_only_what_grading_needs(autograder_zip):
+    """The graded submissions of this module ran from the zip alone (see gradescope_root), so nothing left out was needed."""
+    with zipfile.ZipFile(autograder_zip) as archive:
+        names = set(archive.namelist())
+    for unneeded in ("README.md", "pyproject.toml", "autograder/demo.py", "autograder/bench.py", "autograder/cli.py",
+                     "autograder/gradebook.py", "autograder/report/classroom.py", "autograder/assign/__init__.py",
+                     "autograder/course/__init__.py", "autograder/gradescope/build.py", "autograder/gradescope/setup.sh"):
+        assert unneeded not in names, unneeded
+    assert sorted(name for name in names if "/" not in name) == \
+        sorted(["setup.sh", "run_autograder", CONFIG_FILE, "requirements.lock"])
+
+
+def installed(name: str) -> str:
+    return importlib.metadata.version(name)
+
+
+def test_the_lock_pins_the_versions_the_tests_run_with(autograder_zip):
+    with zipfile.ZipFile(autograder_zip) as archive:
+        shipped = archive.read("requirements.lock").decode()
+    assert shipped == LOCK_FILE.read_text() == lock_text(), "run `autograder gradescope lock` and commit it"
+    pins = dict(line.split("==") for line in shipped.splitlines() if not line.startswith("#"))
+    assert pins["tensorflow-cpu"] == installed("tensorflow-cpu") and pins["numpy"] == installed("numpy")
+    assert pins["nbgrader"] == installed("nbgrader") and pins["keras"] == installed("keras")  # a dependency's dependency
+    assert f"# python {sys.version_info.major}.{sys.version_info.minor}" in shipped.splitlines()
+    assert len(pins) == len(set(pins)) > 50
+
+
+def test_build_refuses_a_lock_that_is_not_what_the_tests_ran_with(tmp_path, monkeypatch, capsys):
+    stale = tmp_path / "requirements.lock"
+    stale.write_text(LOCK_FILE.read_text().replace(f"numpy=={installed('numpy')}", "numpy==1.26.0"))
+    monkeypatch.setattr("autograder.gradescope.build.LOCK_FILE", stale)
+    assert cli(["gradescope", "build", "--out", str(tmp_path / "a.zip")]) == 2
+    assert "gradescope lock" in capsys.readouterr().err and not (tmp_path / "a.zip").exists()
 
 
 def test_build_rejects_unknown_exercises_and_visibilities(tmp_path, capsys):
