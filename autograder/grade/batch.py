@@ -88,6 +88,41 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
         **lateness(submission.timestamp, settings.due))
 
 
+class WarmWorker:
+    """One slot's warm worker, started when first needed and started again after it fails.
+
+    The local batch keeps one per thread; a cluster keeps one per Dask worker.
+    """
+
+    def __init__(self, slot: int, sandboxed: bool, limits: Limits):
+        self.slot, self.sandboxed, self.limits = slot, sandboxed, limits
+        self.worker: SandboxedWorker | None = None
+
+    def start_if_needed(self) -> SandboxedWorker:
+        if self.worker is None or not self.worker.alive():
+            self.stop()
+            self.worker = SandboxedWorker(self.slot, self.sandboxed, self.limits)
+            self.worker.start()
+        return self.worker
+
+    def grade(self, submission: Submission, settings: GradeSettings) -> dict:
+        """The submission's result as JSON data; a worker that fails under it is started again once."""
+        try:
+            return grade_submission(submission, self.start_if_needed(), settings).to_json()
+        except WorkerFailed:
+            self.stop()
+        return grade_submission(submission, self.start_if_needed(), settings).to_json()
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+
+def write_result(out_dir: Path, result: dict) -> None:
+    write_atomically(result_path(out_dir, result["student"]), json.dumps(result, indent=1))
+
+
 def write_atomically(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.write_text(text, encoding="utf-8")
@@ -172,34 +207,22 @@ def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
     failures: list[BaseException] = []
 
     def work(slot: int) -> None:
-        worker = None
+        warm = WarmWorker(slot, sandboxed, settings.limits)
         try:
             while True:
                 try:
                     submission = pending.get_nowait()
                 except queue.Empty:
                     return
-                for attempt in range(2):
-                    if worker is None or not worker.alive():
-                        worker = SandboxedWorker(slot, sandboxed, settings.limits)
-                        worker.start()
-                    try:
-                        result = grade_submission(submission, worker, settings).to_json()
-                        break
-                    except WorkerFailed:
-                        worker.stop()
-                        worker = None
-                        if attempt:
-                            raise
-                write_atomically(result_path(out_dir, submission.student), json.dumps(result, indent=1))
+                result = warm.grade(submission, settings)
+                write_result(out_dir, result)
                 with lock:
                     results[submission.student] = result
                 bar.step(submission.student)
         except BaseException as error:  # reported after the other workers finish
             failures.append(error)
         finally:
-            if worker is not None:
-                worker.stop()
+            warm.stop()
 
     count = min(max(1, settings.workers), max(1, pending.qsize()))
     threads = [threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(count)]

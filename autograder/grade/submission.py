@@ -102,12 +102,36 @@ def read_notebook(text: str) -> tuple[list[str], dict[str, str]]:
 def read_submission(student: str, path: Path) -> Submission:
     """A submission record; a file that cannot be read becomes a record with a problem, not an error."""
     try:
-        data = path.read_bytes()[:MAX_SUBMISSION_BYTES + 1]
+        data = read_submission_bytes(path)
     except OSError as error:
-        return Submission(student, path, "", "unknown", problem=f"the file could not be read: {error.strerror}")
-    submission = Submission(student, path, hashlib.sha256(data).hexdigest(),
-                            "notebook" if path.suffix == ".ipynb" else "python",
-                            timestamp=read_timestamp(path.parent) if in_nbgrader_layout(path) else "")
+        return unreadable_submission(student, path, error.strerror)
+    return parse_submission(student, path, data, submission_timestamp(path))
+
+
+def read_submission_bytes(path: Path) -> bytes:
+    """The file's bytes, one byte past the size cap at most (so an oversized file is still told apart)."""
+    with path.open("rb") as file:
+        return file.read(MAX_SUBMISSION_BYTES + 1)
+
+
+def submission_timestamp(path: Path) -> str:
+    """When it was handed in, from nbgrader's timestamp.txt beside it; empty outside nbgrader's layout."""
+    return read_timestamp(path.parent) if in_nbgrader_layout(path) else ""
+
+
+def submission_digest(data: bytes) -> str:
+    """What a result records of the bytes it graded, and what a resumed batch compares."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def unreadable_submission(student: str, path: Path, reason: str | None) -> Submission:
+    return Submission(student, path, "", "unknown", problem=f"the file could not be read: {reason}")
+
+
+def parse_submission(student: str, path: Path, data: bytes, timestamp: str = "") -> Submission:
+    """The record of bytes already read; `path` only names the file (a cluster's worker never opens it)."""
+    submission = Submission(student, path, submission_digest(data),
+                            "notebook" if path.suffix == ".ipynb" else "python", timestamp=timestamp)
     if len(data) > MAX_SUBMISSION_BYTES:
         submission.problem = f"the file is larger than {MAX_SUBMISSION_BYTES // 1024**2} MB"
         return submission
