@@ -145,6 +145,12 @@ def previous_result(out_dir: Path, student: str, sha256: str) -> dict | None:
     return data if isinstance(data, dict) and data.get("sha256") == sha256 else None
 
 
+def kept_result(out_dir: Path, student: str, sha256: str, timestamp: str, settings: GradeSettings) -> dict | None:
+    """An earlier run's result for the same bytes, late as of today's due date; None when it must be graded."""
+    kept = None if settings.force else previous_result(out_dir, student, sha256)
+    return None if kept is None else {**kept, **lateness(timestamp, settings.due)}
+
+
 def grades_csv(results: list[dict]) -> str:
     """One row per student: a column per automatic exercise, the total, when it was submitted (UTC) and how late."""
     buffer = io.StringIO()
@@ -193,9 +199,9 @@ def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
     bar = progress(len(found))
     for student, path in found:
         submission = read_submission(student, path)
-        kept = None if settings.force else previous_result(out_dir, student, submission.sha256)
+        kept = kept_result(out_dir, student, submission.sha256, submission.timestamp, settings)
         if kept is not None:
-            results[student] = {**kept, **lateness(submission.timestamp, settings.due)}
+            results[student] = kept
             bar.step(f"{student} (kept)")
         else:
             pending.put(submission)
