@@ -26,7 +26,19 @@ def _grade(args: argparse.Namespace) -> int:
         return 2
     settings = GradeSettings(workers=args.workers, timeout_s=args.timeout, budget_s=args.budget, force=args.force,
                              lang=args.lang, due=due)
-    results = grade_batch(args.paths, args.out, settings)
+    if args.cluster:
+        try:
+            from autograder.grade.cluster import ClusterError, grade_on_cluster
+        except ImportError:
+            print("error: --cluster needs Dask distributed: pip install '.[cluster]'", file=sys.stderr)
+            return 2
+        try:
+            results = grade_on_cluster(args.paths, args.out, settings, args.cluster, args.insecure)
+        except ClusterError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 3
+    else:
+        results = grade_batch(args.paths, args.out, settings)
     print(summary_table(results, args.lang))
     print(common_mistakes_text(results, args.lang))
     print(f"results: {args.out}/<student>.json and {args.out}/grades.csv")
@@ -165,6 +177,11 @@ def parser() -> argparse.ArgumentParser:
                             "a course (with --course or --gradebook the gradebook's due date is used); submissions "
                             "whose timestamp.txt is later are marked late")
     grade.add_argument("--no-report", action="store_true", help="do not write the HTML and Markdown reports")
+    grade.add_argument("--cluster", metavar="ADDRESS",
+                       help="grade on a Dask cluster: tls://HOST:PORT, tcp://HOST:PORT, or local:N to start N "
+                            "workers here (needs `pip install .[cluster]`)")
+    grade.add_argument("--insecure", action="store_true",
+                       help="allow a tcp:// cluster address off this machine (unauthenticated: prefer tls://)")
     grade.set_defaults(run=_grade)
     report = verbs.add_parser("report", help="write the class report and feedback pages from graded results")
     report.add_argument("dir", type=Path, metavar="DIR", help="the --out folder of `autograder grade`")

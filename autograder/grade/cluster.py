@@ -1,0 +1,276 @@
+"""`autograder grade --cluster`: the same batch, graded on a Dask distributed cluster.
+
+The client (the instructor's command) reads each submission and sends its bytes, never a
+path, since nodes share no disk. Each Dask worker keeps one warm sandboxed worker, started by
+a worker plugin and stopped with it; a task grades one submission with the local batch's own
+code and returns the result as plain data. Only the client writes results, whole, so a
+rerun resumes exactly as the local batch does.
+
+Dask runs a task at least once: after a worker dies its tasks run elsewhere, and the client
+keeps the first result for a submission's bytes. A task Dask gives up on (`KilledWorker`)
+becomes a grader failure of that submission, and the batch goes on. A lost scheduler ends
+the command with `ClusterLost`; what was written stays, and the next run resumes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import ipaddress
+import queue
+import socket
+import sys
+import tempfile
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import urlsplit
+
+from distributed import Client, LocalCluster, as_completed, get_worker
+from distributed.diagnostics.plugin import WorkerPlugin
+from distributed.scheduler import KilledWorker
+
+from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
+from autograder.grade.batch import (GradeSettings, Progress, WarmWorker, grades_csv, kept_result, unanswered,
+                                    write_atomically, write_result)
+from autograder.grade.submission import (Submission, discover, parse_submission, read_submission_bytes,
+                                         submission_digest, submission_timestamp, unreadable_submission)
+from autograder.lateness import lateness
+from autograder.results import SubmissionResult, summarize_exercise
+from autograder.run.sandbox import Limits, sandbox_available
+
+PLUGIN_NAME = "autograder-warm-worker"
+IN_FLIGHT_PER_WORKER = 2
+WORKERS_TIMEOUT_S = 120.0
+# Student uids are FIRST_STUDENT_UID + slot: a cluster's slots stay clear of the local batch's.
+FIRST_CLUSTER_SLOT, LAST_CLUSTER_SLOT = 1000, 5000
+
+
+class ClusterError(RuntimeError):
+    """The cluster cannot be used, or was lost; results already written are kept."""
+
+
+class ClusterLost(ClusterError):
+    pass
+
+
+def check_address(address: str, insecure: bool = False) -> None:
+    """`local:N`, `tls://...`, or a `tcp://` address on the loopback range unless `insecure`.
+
+    Dask's tcp:// is unauthenticated and unpickles what it receives: anyone who can reach
+    the scheduler can run code on the client and every worker.
+    """
+    if address.startswith("local:"):
+        count = address.removeprefix("local:")
+        if not count.isdigit() or int(count) < 1:
+            raise ClusterError(f"--cluster local:N needs a number of workers N >= 1, not {address!r}")
+        return
+    scheme = address.split("://", 1)[0] if "://" in address else "tcp"
+    if scheme == "tls":
+        return
+    if scheme != "tcp":
+        raise ClusterError(f"--cluster takes local:N, tcp://HOST:PORT or tls://HOST:PORT, not {address!r}")
+    host = urlsplit(address if "://" in address else f"tcp://{address}").hostname or ""
+    if not insecure and not _loopback(host):
+        raise ClusterError(
+            f"refusing {address}: tcp:// is unauthenticated and unencrypted, and Dask runs what it receives, "
+            "so anyone on the network could run code on this machine and the workers. Use tls:// with "
+            "certificates (see README), or pass --insecure on a network only you can reach.")
+
+
+def _loopback(host: str) -> bool:
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError):
+        return False
+    return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
+
+
+class _SlotClaim:
+    """A slot number no other Dask worker on this machine holds, kept by an advisory file lock."""
+
+    def __init__(self):
+        folder = Path(tempfile.gettempdir()) / "autograder-cluster-slots"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        for slot in range(FIRST_CLUSTER_SLOT, LAST_CLUSTER_SLOT):
+            handle = open(folder / f"{slot}.lock", "w")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                continue
+            self.slot, self.handle = slot, handle
+            return
+        raise ClusterError("no free slot for another warm worker on this machine")
+
+    def release(self) -> None:
+        self.handle.close()
+
+
+class WarmWorkerPlugin(WorkerPlugin):
+    """The Dask worker's warm sandboxed worker, started on setup and stopped on teardown.
+
+    One thread of the plugin's own starts it and grades on it, for the Dask worker's whole
+    life: bubblewrap's --die-with-parent ends the sandbox when the thread that started it
+    ends, and Dask's task threads come and go. Setup returns at once, so the Dask worker
+    keeps answering its scheduler while TensorFlow is imported.
+    """
+
+    def __init__(self, sandbox: bool | None, limits: Limits):
+        self.sandbox, self.limits = sandbox, limits
+
+    def setup(self, worker) -> None:
+        self.claim = _SlotClaim()
+        self.jobs: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._serve, name="autograder-warm-worker", daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        warm = WarmWorker(self.claim.slot, sandbox_available() if self.sandbox is None else self.sandbox,
+                          self.limits)
+        with contextlib.suppress(Exception):  # a failed start is tried again, and reported, by the first task
+            warm.start_if_needed()
+        try:
+            while (job := self.jobs.get()) is not None:
+                submission, settings, reply = job
+                try:
+                    reply.set_result(warm.grade(submission, settings))
+                except BaseException as error:
+                    reply.set_exception(error)
+        finally:
+            warm.stop()
+            self.claim.release()
+
+    def grade(self, submission: Submission, settings: GradeSettings) -> dict:
+        reply: Future = Future()
+        self.jobs.put((submission, settings, reply))
+        return reply.result()
+
+    def teardown(self, worker) -> None:
+        self.jobs.put(None)
+        self.thread.join(timeout=10)
+
+
+def grade_on_worker(request: dict, settings: GradeSettings) -> dict:
+    """The Dask task: one submission, from its bytes, on this worker's warm worker."""
+    source = Path(request["source"])
+    if request["data"] is None:
+        submission = unreadable_submission(request["student"], source, request["unreadable"])
+    else:
+        submission = parse_submission(request["student"], source, request["data"], request["timestamp"])
+    return get_worker().plugins[PLUGIN_NAME].grade(submission, settings)
+
+
+def grader_failure(request: dict, sha256: str, message: str, settings: GradeSettings) -> dict:
+    """The result of a submission the cluster could not grade: every test at 0, and why."""
+    submission = Submission(request["student"], Path(request["source"]), sha256, "unknown", problem=message)
+    tests = unanswered(submission, "crashed", message, "grader.cluster_failed")
+    exercises = {e.id: summarize_exercise(e.id, float(e.points), [t for t in tests if t.exercise == e.id])
+                 for e in AUTOMATIC}
+    return SubmissionResult(
+        student=submission.student, source=request["source"], score=0.0, max_score=float(AUTOMATIC_POINTS),
+        exercises=exercises, tests=tests, sha256=sha256, duration_s=0.0, versions={}, sandboxed=False,
+        language=settings.lang, problems=[message], **lateness(request["timestamp"], settings.due)).to_json()
+
+
+def _requests(found: list[tuple[str, Path]]) -> Iterator[tuple[dict, str]]:
+    """Each submission as the task's plain data (its bytes, and its path only as a name) and its sha256."""
+    for student, path in found:
+        request = {"student": student, "source": str(path), "data": None, "unreadable": "",
+                   "timestamp": submission_timestamp(path)}
+        try:
+            request["data"] = read_submission_bytes(path)
+        except OSError as error:
+            request["unreadable"] = error.strerror
+        yield request, submission_digest(request["data"]) if request["data"] is not None else ""
+
+
+@contextlib.contextmanager
+def connect(address: str):
+    """A client of the cluster at `address`, or of a new local cluster for `local:N`."""
+    with contextlib.ExitStack() as stack:
+        if address.startswith("local:"):
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=int(address.removeprefix("local:")), threads_per_worker=1, processes=True,
+                host="127.0.0.1", dashboard_address=None))
+            target = cluster
+        else:
+            target = address
+        try:
+            client = stack.enter_context(Client(target, set_as_default=False, timeout=30))
+        except (OSError, TimeoutError) as error:
+            raise ClusterError(f"could not reach the Dask scheduler at {address}: {error}") from None
+        yield client
+
+
+def _worker_count(client) -> int:
+    return len(client.scheduler_info()["workers"])
+
+
+def grade_on_cluster(paths: list[Path], out_dir: Path, settings: GradeSettings, address: str, insecure: bool = False,
+                     progress: Callable[[int], Progress] = Progress, log=sys.stderr) -> list[dict]:
+    """Grade every submission under the paths on the cluster into out_dir; returns every result as JSON data."""
+    check_address(address, insecure)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    found = discover(paths)
+    bar = progress(len(found))
+    results: dict[str, dict] = {}
+    warned = False
+    with connect(address) as client:
+        client.register_plugin(WarmWorkerPlugin(settings.sandbox, settings.limits), name=PLUGIN_NAME)
+        try:
+            client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
+        except TimeoutError:
+            raise ClusterError(f"the Dask cluster at {address} has no worker after {WORKERS_TIMEOUT_S:g} s") from None
+        workers = _worker_count(client)
+        print(f"grading on the Dask cluster at {address}: {workers} workers", file=log)
+        pending = as_completed(loop=client.loop)
+        asked: dict[str, tuple[dict, str]] = {}
+
+        def collect(future) -> None:
+            nonlocal warned, workers
+            request, sha256 = asked.pop(future.key)
+            if future.status == "cancelled":
+                raise ClusterLost(f"lost the Dask scheduler at {address} while grading; results written so far are "
+                                  "kept, and running the same command again resumes")
+            if future.status == "error":
+                error = future.exception()
+                result = grader_failure(request, sha256, _describe_failure(error), settings)
+            else:
+                result = future.result()
+            future.release()
+            if request["student"] in results:  # at least once: the first result stands
+                return
+            write_result(out_dir, result)
+            results[request["student"]] = result
+            if not result["sandboxed"] and result["versions"] and not warned:
+                warned = True
+                print("WARNING: a Dask worker has no bubblewrap (bwrap): student code ran there WITHOUT a sandbox.",
+                      file=log)
+            bar.step(f"[{workers} workers] {request['student']}")
+
+        for request, sha256 in _requests(found):
+            kept = kept_result(out_dir, request["student"], sha256, request["timestamp"], settings)
+            if kept is not None:
+                results[request["student"]] = kept
+                bar.step(f"{request['student']} (kept)")
+                continue
+            while pending.count() >= IN_FLIGHT_PER_WORKER * max(1, workers):
+                collect(next(pending))
+                workers = _worker_count(client)
+            future = client.submit(grade_on_worker, request, settings, pure=False)
+            asked[future.key] = (request, sha256)
+            pending.add(future)
+        for future in pending:
+            collect(future)
+    ordered = [results[student] for student, _ in found if student in results]
+    write_atomically(out_dir / "grades.csv", grades_csv(ordered))
+    return ordered
+
+
+def _describe_failure(error: BaseException) -> str:
+    if isinstance(error, KilledWorker):
+        return (f"the grader could not grade this submission: the Dask workers grading it died "
+                f"{error.allowed_failures + 1} times, so the cluster gave up on it. Grade it again.")
+    return f"the grader could not grade this submission: {type(error).__name__}: {str(error)[:300]}"
