@@ -23,7 +23,7 @@ UNSTABLE_PROCESS = ("cpu_s", "peak_rss_kb")
 
 def grade_command(folder: Path, out: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "--timeout", "10",
-            "--no-report", *extra]
+            "--due", "2026-12-01 12:00:00", "--no-report", *extra]
 
 
 def stable(result: dict) -> dict:
@@ -45,9 +45,13 @@ def assert_same_results(expected: Path, actual: Path) -> None:
 
 @pytest.fixture(scope="module")
 def subset(tmp_path_factory) -> Path:
+    """nbgrader's submitted/<student>/dense_layers/ layout, one of them handed in late."""
     folder = tmp_path_factory.mktemp("submitted")
-    for name in SUBSET:
-        shutil.copy(CORPUS / f"{name}.ipynb", folder)
+    for index, name in enumerate(SUBSET):
+        assignment = folder / name / "dense_layers"
+        assignment.mkdir(parents=True)
+        shutil.copy(CORPUS / f"{name}.ipynb", assignment / "dense_layers.ipynb")
+        (assignment / "timestamp.txt").write_text(f"2026-12-0{1 + index % 2} 10:00:00")
     return folder
 
 
@@ -67,7 +71,9 @@ def test_a_local_cluster_gives_the_local_graders_results_file_for_file(subset, g
     assert done.returncode == 0, done.stderr
     assert "Dask cluster at local:2: 2 workers" in done.stderr
     assert_same_results(graded_locally, out)
-    assert json.loads((out / "reference.json").read_text())["score"] == 95
+    reference, late = (json.loads((out / f"{name}.json").read_text()) for name in ("reference", "bias_as_row"))
+    assert reference["score"] == 95 and reference["seconds_late"] == 0
+    assert late["seconds_late"] == 22 * 3600
 
 
 @pytest.mark.parametrize("address", ["tcp://10.0.0.7:8786", "192.168.1.20:8786", "tcp://example.org:8786"])
