@@ -68,6 +68,16 @@ SUBMISSIONS = {
                                        prepend="def product(a, b):\n    return np.tensordot(np.asarray(a), b, 1)\n"),
     "dot_honest_helper.py": variant((DOT_LOOP, "            z = product(x, W[:, j]) + B[j]"),
                                     prepend="product = lambda a, b: np.sum(np.asarray(a) * b)\n"),
+    # Only the record of what ran shows these.
+    "eval_sigmoid.py": sigmoid_as("eval('tf.nn.' + ''.join(reversed('diomgis')))(z)"),
+    "numpy_matrix_dot.py": variant((DOT_LOOP, "            z = np.dot(np.asarray(X), W)[i, j] + B[j]")),
+    # A lookup by name is judged by what ran: no sigmoid ran, nothing is lost ...
+    "getattr_by_name_honest.py": variant(("        return tf.tanh(z)", "        return getattr(tf.nn, activation)(z)")),
+    # ... unless the recorder was silenced, and then it costs what a ready-made sigmoid would.
+    "silenced_recorder.py": variant(
+        ("    if activation == \"sigmoid\":\n" + SIGMOID_LINE,
+         "    from tensorflow.python.framework import op_callbacks\n    op_callbacks.clear_op_callbacks()\n"
+         "    if activation in (\"sigmoid\", \"tanh\"):\n        return getattr(tf.nn, activation)(z)")),
 }
 FULL = 15.0
 EXPECTED = {
@@ -89,6 +99,10 @@ EXPECTED = {
     "dot_at_lambda": ("dense_forward_dot", 0.0, "forbidden.matrix_product"),
     "dot_tensordot_helper": ("dense_forward_dot", 0.0, "forbidden.matrix_product"),
     "dot_honest_helper": ("dense_forward_dot", FULL, None),
+    "eval_sigmoid": ("dense_forward_matmul", FULL - SIGMOID_TESTS, "forbidden.builtin_sigmoid"),
+    "numpy_matrix_dot": ("dense_forward_dot", 0.0, "forbidden.matrix_product"),
+    "getattr_by_name_honest": ("dense_forward_matmul", FULL, None),
+    "silenced_recorder": ("dense_forward_matmul", FULL - SIGMOID_TESTS, "forbidden.builtin_sigmoid"),
 }
 
 

@@ -251,3 +251,11 @@ def test_a_finding_says_where_it_is():
     found = findings("dense_forward_matmul", "x = 1\n", MATMUL.format(activation="tf.nn.sigmoid(z)"))
     assert [(f.code, f.found, f.cell, f.line) for f in found] == [
         ("forbidden.builtin_sigmoid", "tf.nn.sigmoid", 2, 3)]
+
+
+def test_a_lookup_is_a_possible_breach_only_where_the_forbidden_thing_lives():
+    looked_up = LOOPED.format(body="getattr(tf.nn, activation)(tf.reduce_sum(X[i] * W[:, j]) + B[j])")
+    assert findings("dense_forward_dot", looked_up) == []
+    assert possibly_broken("dense_forward_dot", looked_up.replace("tf.nn", "tf.linalg")) == {"forbidden.matrix_product"}
+    assert possibly_broken("dense_forward_dot", looked_up.replace("tf.nn", "tf")) == \
+        {"forbidden.matrix_product", "forbidden.keras_layer"}

@@ -15,7 +15,7 @@ from typing import Callable
 from autograder.checks.core import CheckFailure
 from autograder.checks.mistakes import error_mistake
 from autograder.exercises import Exercise
-from autograder.grade.rules import test_breaches
+from autograder.grade.rules import breaches_of, read_ran
 from autograder.grade.static import Finding
 from autograder.messages import render, seed_pointer
 from autograder.results import ExerciseResult, TestResult, summarize_exercise
@@ -124,9 +124,12 @@ def run_exercise(exercise: Exercise, student: Student, lang: str = "en",
     Every test runs, so the other mistakes of a function that also breaks a rule are still named.
     """
     tests = collect(exercise)
-    under_test = function_under_test(exercise, student)
+    reports: list = []
+    recorded = exercise.static_rules and exercise.kind == "function"
+    under_test = function_under_test(exercise, student, ran=reports.append if recorded else None)
     results, ended, breached = [], None, []
     for test in tests:
+        reports.clear()
         if ended is None:
             result = run_test(exercise, test, under_test, lang)
             if result.status in ("timeout", "crashed"):
@@ -134,7 +137,7 @@ def run_exercise(exercise: Exercise, student: Student, lang: str = "en",
         else:
             result = TestResult(test.id, test.exercise, 0.0, test.points, ended.status,
                                 render("student.not_run", {"status": ended.status}, lang), ended.code)
-        breaches = test_breaches(exercise, list(findings), dict(test.params), None)
+        breaches = breaches_of(exercise, list(findings), dict(test.params), read_ran(reports))
         if breaches:
             result = _zeroed(exercise, result, breaches, lang)
             breached += [b for b in breaches if b not in breached]
