@@ -275,6 +275,9 @@ def main(argv: list[str]) -> int:
 
     import autograder.run.inside.execute  # noqa: F401  (warm: IPython's transformer)
     import autograder.run.inside.probes  # noqa: F401
+    from autograder.run.inside.recorder import recorder
+
+    recorder()  # its references are taken here, before any student code runs
 
     gc.collect()
     gc.freeze()
