@@ -18,9 +18,10 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.cli import main as cli
-from autograder.course import KERNEL_NAME, PACKAGE_PARENT, CourseError, init_course
+from autograder.course import KERNEL_NAME, PACKAGE_PARENT, CourseError, apply_late_penalties, init_course
 from autograder.exercises import ASSIGNMENT, AUTOMATIC
-from autograder.lateness import late_text, read_timestamp, seconds_late, utc_text
+from autograder.gradebook import nbgrader_export_csv, write_gradebook
+from autograder.lateness import late_text, lateness, read_timestamp, seconds_late, utc_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLVED = ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -182,3 +183,31 @@ def test_a_timestamp_file_is_read_within_bounds(tmp_path):
     for text in ("not a time", "2026-12-02 09:30:00 Asia/Seoul" + " " * 500, "\udcff"):
         (tmp_path / "timestamp.txt").write_text(text, errors="surrogateescape")
         assert read_timestamp(tmp_path) == ""
+
+
+def result_for(student: str, score_of: dict[str, float], timestamp: str) -> dict:
+    """A graded result as the batch writes it, reduced to what the gradebook reads."""
+    exercises = {e.id: {"score": score_of.get(e.id, float(e.points))} for e in AUTOMATIC}
+    return {"student": student, "exercises": exercises, "score": sum(e["score"] for e in exercises.values()),
+            **lateness(timestamp, DUE_UTC)}
+
+
+def test_the_courses_late_penalty_is_applied_as_nbgrader_applies_it(tmp_path):
+    course = init_course(tmp_path / "course", "2026-12-01 23:59:00 Asia/Seoul").folder
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text().replace('penalty_method = "none"', 'penalty_method = "zero"'))
+    url = f"sqlite:///{course / 'gradebook.db'}"
+    results = [result_for("ada", {}, "2026-12-01 13:10:00"),
+               result_for("bob", {"dense_forward_matmul": 0.0}, "2026-12-02 00:30:00")]
+    write_gradebook(url, results)
+    penalties = apply_late_penalties(course, url, ["ada", "bob"])
+    assert penalties == {"ada": 0.0, "bob": 80.0}
+    exported = subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to=export.csv"], cwd=course,
+                              capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"})
+    assert exported.returncode == 0, exported.stderr
+    rows = {row["student_id"]: row for row in csv.DictReader(io.StringIO((course / "export.csv").read_text()))}
+    assert (rows["bob"]["late_submission_penalty"], rows["bob"]["score"]) == ("80.0", "0.0")
+    assert (rows["ada"]["late_submission_penalty"], rows["ada"]["score"]) == ("0.0", "95.0")
+    own = {row["student_id"]: row for row in csv.DictReader(io.StringIO(nbgrader_export_csv(results, penalties)))}
+    assert own == rows

@@ -151,6 +151,33 @@ def init_course(folder: Path, due_text: str = "", course_id: str = "") -> Course
     return Course(folder, course_id, due)
 
 
+def course_config(course: Path):
+    """The course's nbgrader_config.py as nbgrader loads it (nbgrader's defaults when there is none)."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    if not (course / "nbgrader_config.py").is_file():
+        return Config()
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course.resolve())).load_config()
+
+
+def apply_late_penalties(course: Path, db_url: str, students: list[str]) -> dict[str, float]:
+    """nbgrader's own late-penalty step (AssignLatePenalties, set up by the course's nbgrader_config.py), as
+    `nbgrader autograde` runs it after the scores are in; returns each student's penalty from the gradebook."""
+    import nbformat
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import AssignLatePenalties
+
+    config = course_config(course)
+    for student in students:
+        resources = {"nbgrader": {"notebook": ASSIGNMENT, "assignment": ASSIGNMENT, "student": student,
+                                  "db_url": db_url}}
+        AssignLatePenalties(config=config).preprocess(nbformat.v4.new_notebook(), resources)
+    with Gradebook(db_url) as gradebook:
+        return {student: float(gradebook.find_submission(ASSIGNMENT, student).late_submission_penalty or 0.0)
+                for student in students}
+
+
 def add_init_arguments(init: argparse.ArgumentParser) -> None:
     init.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder, outside the repository")
     init.add_argument("--due", default="", metavar="TIME",
