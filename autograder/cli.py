@@ -69,14 +69,14 @@ def _due_date(args: argparse.Namespace) -> str:
 
 
 def _after_grading(args: argparse.Namespace, results: list[dict]) -> int:
-    """The export-layout CSV, then the gradebook and the reports if asked for; 1 if the gradebook was refused."""
+    """The gradebook (with the course's late penalties) if asked for, the export-layout CSV, the autograded
+    notebooks and the reports; 1 if the gradebook was refused."""
     from autograder.grade.submission import discover
     from autograder.gradebook import (GradebookMismatch, nbgrader_export_csv, write_autograded_notebooks,
                                       write_gradebook)
 
     status = 0
-    (args.out / "grades_nbgrader.csv").write_text(nbgrader_export_csv(results), encoding="utf-8")
-    print(f"grades in the layout of `nbgrader export`: {args.out}/grades_nbgrader.csv")
+    penalties: dict[str, float] = {}
     gradebook = _gradebook_url(args)
     if gradebook:
         try:
@@ -86,6 +86,12 @@ def _after_grading(args: argparse.Namespace, results: list[dict]) -> int:
             status = 1
         else:
             print(f"gradebook: automatic scores written to {gradebook}")
+            if args.course:
+                from autograder.course import apply_late_penalties
+
+                penalties = apply_late_penalties(args.course, gradebook, [r["student"] for r in results])
+    (args.out / "grades_nbgrader.csv").write_text(nbgrader_export_csv(results, penalties), encoding="utf-8")
+    print(f"grades in the layout of `nbgrader export`: {args.out}/grades_nbgrader.csv")
     if args.course and status == 0:
         written = write_autograded_notebooks(args.course, results, dict(discover(args.paths)))
         print(f"autograded notebooks for formgrader and `nbgrader generate_feedback`: {len(written)} "

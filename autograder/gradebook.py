@@ -118,17 +118,19 @@ def write_autograded_notebooks(course: Path, results: list[dict], submissions: d
     return written
 
 
-def nbgrader_export_csv(results: list[dict]) -> str:
-    """grades.csv as `nbgrader export` writes it, for a gradebook holding just these results.
+def nbgrader_export_csv(results: list[dict], penalties: dict[str, float] | None = None) -> str:
+    """grades.csv as `nbgrader export` writes it, for a gradebook holding just these results and these
+    late penalties (none by default).
 
     The written answer counts in max_score but not yet in score, as in nbgrader before manual grading.
     """
+    penalties = penalties or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     max_score = float(sum(exercise.points for exercise in EXERCISES))
     for result in sorted(results, key=lambda r: r["student"]):
-        score = float(result["score"])
+        score, penalty = float(result["score"]), float(penalties.get(result["student"], 0.0))
         writer.writerow([ASSIGNMENT, result.get("due", ""), result.get("timestamp", ""), result["student"], "", "", "",
-                         score, 0.0, score, max_score])
+                         score, penalty, max(0.0, score - penalty), max_score])
     return buffer.getvalue()
