@@ -66,7 +66,7 @@ WRONG_ANSWERS = [
      "model.ignores_n_neurons"),
     ("TestModel", "a layer skipped in call", ("        for dense in self.dense_layers:\n            x = dense(x)",
                                               "        for dense in self.dense_layers[:-1]:\n            x = dense(x)"),
-     "layers.count"),
+     "variables.count"),
     ("TestModel", "layers called in reverse", ("        for dense in self.dense_layers:\n            x = dense(x)",
                                                "        for dense in self.dense_layers[::-1]:\n            x = dense(x)"),
      "model.wrong_order"),

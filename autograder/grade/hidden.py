@@ -17,7 +17,7 @@ from autograder.checks.mistakes import error_mistake
 from autograder.exercises import Exercise
 from autograder.grade.rules import breaches_of, read_ran
 from autograder.grade.static import Finding
-from autograder.messages import render, seed_pointer
+from autograder.messages import phrase, render, seed_pointer
 from autograder.results import ExerciseResult, TestResult, summarize_exercise
 from autograder.student import Student, StudentFailure, function_under_test
 
@@ -101,7 +101,7 @@ def run_test(exercise: Exercise, test: HiddenTest, under_test: Callable, lang: s
         result.message = _failure_message(exercise, result.code, params, lang)
     except Exception as error:  # an answer whose form no check expected: it fails this test only
         result.status, result.code = "failed", "student.unreadable"
-        result.message = render(result.code, {"what": f"an answer of an unexpected form ({error})"}, lang)
+        result.message = render(result.code, {"what": phrase("context.unexpected_answer", error=error)}, lang)
     return result
 
 
@@ -136,7 +136,7 @@ def run_exercise(exercise: Exercise, student: Student, lang: str = "en",
                 ended = result
         else:
             result = TestResult(test.id, test.exercise, 0.0, test.points, ended.status,
-                                render("student.not_run", {"status": ended.status}, lang), ended.code)
+                                render("student.not_run", {"status": phrase(f"status.{ended.status}")}, lang), ended.code)
         breaches = breaches_of(exercise, list(findings), dict(test.params), read_ran(reports))
         if breaches:
             result = _zeroed(exercise, result, breaches, lang)

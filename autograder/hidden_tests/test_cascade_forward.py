@@ -2,6 +2,7 @@ import pytest
 
 from autograder.checks.cases import cascade_case
 from autograder.checks.dense import check_cascade_forward
+from autograder.messages import phrase
 
 
 @pytest.mark.parametrize("seed, N, n_feature, n_neurons, activation, worth", [
@@ -14,4 +15,5 @@ from autograder.checks.dense import check_cascade_forward
 def test_cascade_equals_keras(cascade_forward, seed, N, n_feature, n_neurons, activation, worth):
     X, weights, biases = cascade_case(seed, N, n_feature, n_neurons)
     check_cascade_forward(cascade_forward, X, weights, biases, activation,
-                          what=f"cascade_forward through layers {n_neurons} with {activation}")
+                          what=phrase("context.cascade_forward", name="cascade_forward", n_neurons=n_neurons,
+                                      activation=activation))

@@ -4,9 +4,11 @@ from autograder.checks.cases import dense_case
 from autograder.checks.dense import check_dense_forward
 from autograder.hidden_tests import points
 from autograder.hidden_tests.dense_cases import DENSE_CASES
+from autograder.messages import phrase
 
 
 @pytest.mark.parametrize("seed, N, n_feature, n_neuron, activation, worth", DENSE_CASES)
 def test_output_equals_keras(dense_forward_matmul, seed, N, n_feature, n_neuron, activation, worth):
     check_dense_forward(dense_forward_matmul, dense_case(seed, N, n_feature, n_neuron), activation,
-                        what=f"dense_forward_matmul on X of shape ({N}, {n_feature}) with {n_neuron} neurons, {activation}")
+                        what=phrase("context.dense_forward", name="dense_forward_matmul", shape=(N, n_feature), n_neuron=n_neuron,
+                                    activation=activation))
