@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from autograder.grade.session import DEFAULT_BUDGET_S
-from autograder.messages import DEFAULT_LANGUAGE, LANGUAGES
+from autograder.messages import DEFAULT_LANGUAGE, LANGUAGES, render
 
 
 def _grade(args: argparse.Namespace) -> int:
@@ -17,7 +17,7 @@ def _grade(args: argparse.Namespace) -> int:
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
-        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        print(render("cli.no_such_path", {"paths": ", ".join(missing)}, args.lang), file=sys.stderr)
         return 2
     try:
         due = _due_date(args)
@@ -41,7 +41,7 @@ def _grade(args: argparse.Namespace) -> int:
         results = grade_batch(args.paths, args.out, settings)
     print(summary_table(results, args.lang))
     print(common_mistakes_text(results, args.lang))
-    print(f"results: {args.out}/<student>.json and {args.out}/grades.csv")
+    print(render("cli.results", {"out": args.out}, args.lang))
     return _after_grading(args, results)
 
 
@@ -82,35 +82,34 @@ def _after_grading(args: argparse.Namespace, results: list[dict]) -> int:
         try:
             write_gradebook(gradebook, results)
         except GradebookMismatch as error:
-            print(f"error: gradebook not written: {error}", file=sys.stderr)
+            print(render("cli.gradebook_refused", {"error": error}, args.lang), file=sys.stderr)
             status = 1
         else:
-            print(f"gradebook: automatic scores written to {gradebook}")
+            print(render("cli.gradebook_written", {"url": gradebook}, args.lang))
             if args.course:
                 from autograder.course import apply_late_penalties
 
                 penalties = apply_late_penalties(args.course, gradebook, [r["student"] for r in results])
     (args.out / "grades_nbgrader.csv").write_text(nbgrader_export_csv(results, penalties), encoding="utf-8")
-    print(f"grades in the layout of `nbgrader export`: {args.out}/grades_nbgrader.csv")
+    print(render("cli.export_csv", {"path": args.out / "grades_nbgrader.csv"}, args.lang))
     if args.course and status == 0:
         written = write_autograded_notebooks(args.course, results, dict(discover(args.paths)))
-        print(f"autograded notebooks for formgrader and `nbgrader generate_feedback`: {len(written)} "
-              f"in {args.course / 'autograded'}")
+        print(render("cli.autograded", {"count": len(written), "path": args.course / "autograded"}, args.lang))
     if not args.no_report:
         from autograder.report.classroom import write_reports
 
-        print(f"class report: {write_reports(args.out, results)}")
+        print(render("cli.class_report", {"path": write_reports(args.out, results)}, args.lang))
     return status
 
 
 def _report(args: argparse.Namespace) -> int:
-    from autograder.report.classroom import load_results, write_reports
+    from autograder.report.classroom import load_results, report_language, write_reports
 
     results = load_results(args.dir)
     if not results:
-        print(f"error: no results in {args.dir}", file=sys.stderr)
+        print(render("cli.no_results", {"dir": args.dir}, DEFAULT_LANGUAGE), file=sys.stderr)
         return 2
-    print(f"class report: {write_reports(args.dir, results)}")
+    print(render("cli.class_report", {"path": write_reports(args.dir, results)}, report_language(results)))
     return 0
 
 
@@ -129,7 +128,7 @@ def _gradescope_build(args: argparse.Namespace) -> int:
     except StaleLock as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"{args.out}: {len(names)} files; upload it as the autograder of a Gradescope programming assignment")
+    print(render("cli.gradescope_zip", {"out": args.out, "count": len(names)}, args.lang))
     return 0
 
 

@@ -14,7 +14,7 @@ import warnings
 from autograder.exercises import BY_ID
 from autograder.grade.hidden import run_exercise
 from autograder.grade.static import rule_findings
-from autograder.messages import DEFAULT_LANGUAGE
+from autograder.messages import DEFAULT_LANGUAGE, status_label
 from autograder.student import LocalStudent
 
 
@@ -35,7 +35,7 @@ def grade_exercise(exercise_id: str, namespace: dict, lang: str = DEFAULT_LANGUA
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result, tests = run_exercise(exercise, LocalStudent(namespace), lang, findings)
-    print(f"{exercise.id}: {result.score:g} / {result.max_score:g} ({result.status})")
+    print(f"{exercise.id}: {result.score:g} / {result.max_score:g} ({status_label(result.status, lang)})")
     for message in result.messages:
         print(f"  - {message}")
     return result.score

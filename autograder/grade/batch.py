@@ -15,6 +15,7 @@ import queue
 import sys
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -202,13 +203,12 @@ def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
         kept = kept_result(out_dir, student, submission.sha256, submission.timestamp, settings)
         if kept is not None:
             results[student] = kept
-            bar.step(f"{student} (kept)")
+            bar.step(render("summary.kept", {"student": student}, settings.lang))
         else:
             pending.put(submission)
     sandboxed = sandbox_available() if settings.sandbox is None else settings.sandbox
     if not sandboxed:
-        print("WARNING: bubblewrap (bwrap) is not available: student code runs WITHOUT a sandbox "
-              "(in separate processes, but able to read files and use the network).", file=sys.stderr)
+        print(render("cli.no_sandbox", {}, settings.lang), file=sys.stderr)
     lock = threading.Lock()
     failures: list[BaseException] = []
 
@@ -243,15 +243,28 @@ def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
     return ordered
 
 
+def terminal_width(text: str) -> int:
+    """Columns text takes on a terminal: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """text padded to width terminal columns, so a table with Korean in it stays aligned."""
+    fill = " " * max(0, width - terminal_width(text))
+    return fill + text if right else text + fill
+
+
 def summary_table(results: list[dict], lang: str = "en", footer: bool = True) -> str:
     """A fixed-width table: one row per student, a numbered column per exercise (named in a legend), the total."""
     ids = [e.id for e in AUTOMATIC]
-    name_width = max([7, *(len(r["student"]) for r in results)])
-    lines = [" ".join([f"{'student':<{name_width}}", *(f"{n:>4}" for n in range(1, len(ids) + 1)), f"{'total':>9}"])]
+    student, total_header = render("summary.student", {}, lang), render("summary.total", {}, lang)
+    name_width = max([7, terminal_width(student), *(terminal_width(r["student"]) for r in results)])
+    lines = [" ".join([pad(student, name_width), *(f"{n:>4}" for n in range(1, len(ids) + 1)),
+                       pad(total_header, 9, right=True)])]
     for result in results:
         cells = [f"{_number(result['exercises'][i]['score']):>4}" for i in ids]
         total = f"{_number(result['score'])}/{_number(result['max_score'])}"
-        lines.append(" ".join([f"{result['student']:<{name_width}}", *cells, f"{total:>9}"]))
+        lines.append(" ".join([pad(result["student"], name_width), *cells, f"{total:>9}"]))
     legend = [f"{n}={exercise_id}" for n, exercise_id in enumerate(ids, 1)]
     lines += ["  " + "  ".join(legend[:6]), "  " + "  ".join(legend[6:])]
     if footer:

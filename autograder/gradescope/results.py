@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from autograder.exercises import AUTOMATIC, EXERCISES
-from autograder.messages import DEFAULT_LANGUAGE, LANGUAGES, render
+from autograder.messages import DEFAULT_LANGUAGE, LANGUAGES, exercise_title, render
 
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 CONFIG_FILE = "gradescope_config.json"
@@ -56,7 +56,7 @@ def gradescope_results(result: dict, config: GradescopeConfig, execution_time_s:
         graded = result["exercises"][exercise.id]
         passed = graded["score"] >= graded["max_score"]
         tests.append({
-            "name": f"{exercise.title} ({exercise.id})",
+            "name": f"{exercise_title(exercise, config.lang)} ({exercise.id})",
             "number": str(number),
             "score": graded["score"],
             "max_score": graded["max_score"],
@@ -64,7 +64,7 @@ def gradescope_results(result: dict, config: GradescopeConfig, execution_time_s:
             "output": "\n".join(graded["messages"]) or render("feedback.all_passed", {}, config.lang),
             "visibility": config.visibility_of(exercise.id),
         })
-    manual = [e.title for e in EXERCISES if not e.automatic]
+    manual = [exercise_title(e, config.lang) for e in EXERCISES if not e.automatic]
     lines = [render("feedback.manual", {"titles": "; ".join(manual)}, config.lang)] if manual else []
     lines += result.get("problems", [])
     lines += [render("feedback.cell", {"index": cell["index"] + 1, "message": cell["message"]}, config.lang)

@@ -17,10 +17,13 @@ from pathlib import Path
 from autograder.exercises import ASSIGNMENT, AUTOMATIC, AUTOMATIC_POINTS
 from autograder.grade.submission import sanitize_student_id
 from autograder.lateness import late_text
-from autograder.messages import render
-from autograder.report.student import STYLE, feedback_html, feedback_markdown, number
+from autograder.messages import DEFAULT_LANGUAGE, render, status_label
+from autograder.report.student import STYLE, feedback_html, feedback_markdown, number, with_code
 
 TROUBLE_STATUSES = ("crashed", "timeout")
+# Fonts with Hangul for the charts, before matplotlib's default; a glyph missing from one is taken from the next.
+CHART_FONTS = ["NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic",
+               "NanumBarunGothic", "DejaVu Sans"]
 # Codes that say a test could not look at the answer (or there was none yet); crashes and timeouts are listed apart instead.
 NOT_MISTAKES = ("student.missing", "student.not_implemented", "student.not_run", "student.crashed",
                 "student.timeout")
@@ -98,32 +101,45 @@ def png_data_uri(figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def charts(summary: ClassSummary) -> dict[str, str]:
+def charts(summary: ClassSummary, lang: str = "en") -> dict[str, str]:
     """The two charts as data URIs: drawn off screen, closed after, so batches do not accumulate figures."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import logging
+
     from matplotlib import pyplot
     from matplotlib.ticker import MaxNLocator
 
+    def text(code: str, **params) -> str:
+        return render(code, params, lang)
+
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # fonts of the list this system lacks
     drawn = {}
-    figure, axes = pyplot.subplots(figsize=(8, 3.2))
-    axes.hist(summary.scores, bins=range(0, AUTOMATIC_POINTS + 6, 5), color="#4062bb", edgecolor="white")
-    axes.set_xlabel(f"automatic score (out of {AUTOMATIC_POINTS})")
-    axes.set_ylabel("students")
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_title("Score distribution")
-    drawn["scores"] = png_data_uri(figure)
-    pyplot.close(figure)
-    figure, axes = pyplot.subplots(figsize=(8, 4))
-    ids = list(summary.pass_rates)
-    axes.barh(ids[::-1], [100 * summary.pass_rates[i] for i in ids[::-1]], color="#1a7f37")
-    axes.set_xlim(0, 100)
-    axes.set_xlabel("students with full marks (%)")
-    axes.set_title("Pass rate per exercise")
-    drawn["pass_rates"] = png_data_uri(figure)
-    pyplot.close(figure)
+    with pyplot.rc_context({"font.family": "sans-serif", "font.sans-serif": CHART_FONTS}):
+        figure, axes = pyplot.subplots(figsize=(8, 3.2))
+        axes.hist(summary.scores, bins=range(0, AUTOMATIC_POINTS + 6, 5), color="#4062bb", edgecolor="white")
+        axes.set_xlabel(text("report.scores_axis", max_score=AUTOMATIC_POINTS))
+        axes.set_ylabel(text("report.students_axis"))
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_title(text("report.scores"))
+        drawn["scores"] = png_data_uri(figure)
+        pyplot.close(figure)
+        figure, axes = pyplot.subplots(figsize=(8, 4))
+        ids = list(summary.pass_rates)
+        axes.barh(ids[::-1], [100 * summary.pass_rates[i] for i in ids[::-1]], color="#1a7f37")
+        axes.set_xlim(0, 100)
+        axes.set_xlabel(text("report.pass_rates_axis"))
+        axes.set_title(text("report.pass_rates"))
+        drawn["pass_rates"] = png_data_uri(figure)
+        pyplot.close(figure)
     return drawn
+
+
+def report_language(results: list[dict]) -> str:
+    """The class report speaks the language the class was graded in (the commonest, if graded twice)."""
+    languages = Counter(result.get("language", "en") for result in results)
+    return languages.most_common(1)[0][0] if languages else DEFAULT_LANGUAGE
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -133,37 +149,47 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def class_report_html(results: list[dict]) -> str:
+    lang = report_language(results)
+
+    def text(code: str, **params) -> str:
+        return escape(render(code, params, lang))
+
     summary = summarize_class(results)
-    images = charts(summary)
+    images = charts(summary, lang)
     scores = summary.scores or [0.0]
-    overview = (f"{len(results)} submissions; mean {number(round(sum(scores) / len(scores), 2))}, "
-                f"lowest {number(min(scores))}, highest {number(max(scores))} of {AUTOMATIC_POINTS}")
-    mistakes = _table(["exercise", "mistake (message code)", "students", "example message"],
-                      [[escape(m.exercise), f"<code>{escape(m.code)}</code>", str(m.students), escape(m.example)]
-                       for m in summary.mistakes]) if summary.mistakes else "<p>No recognised mistakes.</p>"
-    troubles = _table(["student", "what happened", "message"],
+    overview = text("report.overview", count=len(results), mean=number(round(sum(scores) / len(scores), 2)),
+                    lowest=number(min(scores)), highest=number(max(scores)), max_score=AUTOMATIC_POINTS)
+    mistakes = _table([text("report.exercise"), text("report.mistake_code"), text("report.students_count"),
+                       text("report.example")],
+                      [[escape(m.exercise), f"<code>{escape(m.code)}</code>", str(m.students), with_code(m.example)]
+                       for m in summary.mistakes]) if summary.mistakes else f"<p>{text('report.no_mistakes')}</p>"
+    troubles = _table([text("report.student"), text("report.what_happened"), text("report.message")],
                       [[f"<a href=\"students/{escape(t.student)}.html\">{escape(t.student)}</a>",
-                        escape(t.status), escape(t.message)] for t in summary.troubles]
-                      ) if summary.troubles else "<p>None crashed or timed out.</p>"
+                        f"<span class=\"status\">{escape(status_label(t.status, lang))}</span>", with_code(t.message)]
+                       for t in summary.troubles]
+                      ) if summary.troubles else f"<p>{text('report.no_troubles')}</p>"
     late_results = [r for r in results if r.get("seconds_late", 0) > 0]
-    late = _table(["student", "handed in (UTC)", "due (UTC)", "late by"],
+    late = _table([text("report.student"), text("report.handed_in"), text("report.due"), text("report.late_by")],
                   [[f"<a href=\"students/{escape(r['student'])}.html\">{escape(r['student'])}</a>",
-                    escape(r["timestamp"]), escape(r["due"]), late_text(r["seconds_late"])] for r in late_results]
-                  ) if late_results else "<p>None was handed in late.</p>"
-    students = _table(["student", "score"],
+                    escape(r["timestamp"]), escape(r["due"]), escape(late_text(r["seconds_late"], lang))]
+                   for r in late_results]
+                  ) if late_results else f"<p>{text('report.no_late')}</p>"
+    students = _table([text("report.student"), text("report.score")],
                       [[f"<a href=\"students/{escape(r['student'])}.html\">{escape(r['student'])}</a>",
-                        f"{number(r['score'])} / {number(r['max_score'])}"] for r in results])
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>Class report: {ASSIGNMENT}</title><style>{STYLE}</style></head><body>\n"
-            f"<h1>Class report: {ASSIGNMENT}</h1>\n<p>{overview}</p>\n"
-            f"<h2>Score distribution</h2>\n<img id=\"chart-scores\" alt=\"histogram of the automatic scores\" "
+                        f"<span class=\"score\">{number(r['score'])} / {number(r['max_score'])}</span>"]
+                       for r in results])
+    title = text("report.title", assignment=ASSIGNMENT)
+    return (f"<!DOCTYPE html>\n<html lang=\"{escape(lang)}\"><head><meta charset=\"utf-8\">"
+            f"<title>{title}</title><style>{STYLE}</style></head><body>\n"
+            f"<h1>{title}</h1>\n<p>{overview}</p>\n"
+            f"<h2>{text('report.scores')}</h2>\n<img id=\"chart-scores\" alt=\"{text('report.scores_alt')}\" "
             f"src=\"{images['scores']}\">\n"
-            f"<h2>Pass rate per exercise</h2>\n<img id=\"chart-pass-rates\" alt=\"share of students with full marks, "
-            f"per exercise\" src=\"{images['pass_rates']}\">\n"
-            f"<h2>Most common mistakes</h2>\n{mistakes}\n"
-            f"<h2>Crashed, timed out or unreadable</h2>\n{troubles}\n"
-            f"<h2>Late submissions</h2>\n{late}\n"
-            f"<h2>Students</h2>\n{students}\n</body></html>\n")
+            f"<h2>{text('report.pass_rates')}</h2>\n<img id=\"chart-pass-rates\" alt=\"{text('report.pass_rates_alt')}\" "
+            f"src=\"{images['pass_rates']}\">\n"
+            f"<h2>{text('report.mistakes')}</h2>\n{mistakes}\n"
+            f"<h2>{text('report.troubles')}</h2>\n{troubles}\n"
+            f"<h2>{text('report.late')}</h2>\n{late}\n"
+            f"<h2>{text('report.students')}</h2>\n{students}\n</body></html>\n")
 
 
 def write_reports(out_dir: Path, results: list[dict]) -> Path:

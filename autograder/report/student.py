@@ -7,16 +7,30 @@ messages quote the student's own exception text and anything in it could be mark
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from autograder.exercises import ASSIGNMENT, AUTOMATIC, EXERCISES
 from autograder.lateness import late_text
-from autograder.messages import render
+from autograder.messages import exercise_title, render, status_label
 
-STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}
-.passed{color:#1a7f37}.failed,.error,.crashed,.timeout,.forbidden,.missing{color:#b42318}
-ul{margin:0;padding-left:1.2rem}"""
+# Korean needs a font that has Hangul: the stack names the common ones of each system (Linux's
+# Noto CJK and Nanum, macOS's Apple SD Gothic Neo, Windows' Malgun Gothic) before the generic family.
+# keep-all breaks Korean lines between words, as Korean is read, not inside them; a score or a
+# status never breaks, and in a message (the last column) a long unbroken token wraps instead of overflowing.
+FONTS = ('system-ui,"Noto Sans KR","Noto Sans CJK KR","Apple SD Gothic Neo","Malgun Gothic","NanumGothic",'
+         '"NanumBarunGothic",sans-serif')
+STYLE = f"""body{{font-family:{FONTS};max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;word-break:keep-all;
+overflow-wrap:break-word}}
+table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}}
+th,.score,.status{{white-space:nowrap}}td:last-child{{overflow-wrap:anywhere}}img{{max-width:100%}}
+.passed{{color:#1a7f37}}.failed,.error,.crashed,.timeout,.forbidden,.missing,.unreadable{{color:#b42318}}
+ul{{margin:0;padding-left:1.2rem}}"""
+
+
+def with_code(text: str) -> str:
+    """Escaped text, its `code` spans shown as code (messages mark identifiers and formulas with backticks)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text))
 
 
 def number(value: float) -> str:
@@ -31,7 +45,7 @@ def general_notes(result: dict, lang: str) -> list[str]:
                             lang))
     notes += [render("feedback.cell", {"index": cell["index"] + 1, "message": cell["message"]}, lang)
               for cell in result.get("cells", [])]
-    manual = [exercise.title for exercise in EXERCISES if not exercise.automatic]
+    manual = [exercise_title(exercise, lang) for exercise in EXERCISES if not exercise.automatic]
     if manual:
         notes.append(render("feedback.manual", {"titles": "; ".join(manual)}, lang))
     return notes
@@ -46,11 +60,12 @@ def feedback_html(result: dict) -> str:
     for exercise in AUTOMATIC:
         graded = result["exercises"][exercise.id]
         messages = graded["messages"] or [render("feedback.all_passed", {}, lang)]
-        items = "".join(f"<li>{escape(message)}</li>" for message in messages)
-        rows.append(f"<tr><td>{escape(exercise.title)} (<code>{escape(exercise.id)}</code>)</td>"
-                    f"<td>{number(graded['score'])} / {number(graded['max_score'])}</td>"
-                    f"<td class=\"{escape(graded['status'])}\">{escape(graded['status'])}</td><td><ul>{items}</ul></td></tr>")
-    notes = "".join(f"<li>{escape(note)}</li>" for note in general_notes(result, lang))
+        items = "".join(f"<li>{with_code(message)}</li>" for message in messages)
+        rows.append(f"<tr><td>{escape(exercise_title(exercise, lang))} (<code>{escape(exercise.id)}</code>)</td>"
+                    f"<td class=\"score\">{number(graded['score'])} / {number(graded['max_score'])}</td>"
+                    f"<td class=\"status {escape(graded['status'])}\">{escape(status_label(graded['status'], lang))}</td>"
+                    f"<td><ul>{items}</ul></td></tr>")
+    notes = "".join(f"<li>{with_code(note)}</li>" for note in general_notes(result, lang))
     total = render("feedback.total", {"score": number(result["score"]), "max_score": number(result["max_score"])}, lang)
     return (f"<!DOCTYPE html>\n<html lang=\"{escape(lang)}\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>\n"
@@ -71,8 +86,8 @@ def feedback_markdown(result: dict) -> str:
     lines += [f"- {text(note)}" for note in general_notes(result, lang)]
     for exercise in AUTOMATIC:
         graded = result["exercises"][exercise.id]
-        lines += ["", f"## {text(exercise.title)} (`{exercise.id}`): "
-                      f"{number(graded['score'])} / {number(graded['max_score'])}, {graded['status']}", ""]
+        lines += ["", f"## {text(exercise_title(exercise, lang))} (`{exercise.id}`): "
+                      f"{number(graded['score'])} / {number(graded['max_score'])}, {status_label(graded['status'], lang)}", ""]
         messages = graded["messages"] or [render("feedback.all_passed", {}, lang)]
         lines += [f"- {text(message)}" for message in messages]
     return "\n".join(lines) + "\n"
