@@ -71,6 +71,41 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "코드가 반환한 {what}{은/는} 채점기가 읽을 수 없습니다. 배열, 숫자, 리스트, 딕셔너리 가운데 하나로 "
               "반환하세요.",
     },
+    # Why the student's process ended (the reason of student.crashed and student.timeout, and of a cell).
+    "process.deadline": {
+        "en": "it did not finish within {seconds:g} s",
+        "ko": "{seconds:g}초 안에 끝나지 않았습니다",
+    },
+    "process.stopped": {"en": "it was stopped by the grader", "ko": "채점기가 프로세스를 멈췄습니다"},
+    "process.cpu_time": {
+        "en": "it used more than {seconds} s of CPU time",
+        "ko": "CPU 시간을 {seconds}초 넘게 썼습니다",
+    },
+    "process.killed": {
+        "en": "it was killed (most often for using too much memory)",
+        "ko": "프로세스가 강제로 종료되었습니다(대개 메모리를 너무 많이 썼기 때문입니다)",
+    },
+    "process.signal": {"en": "it was killed by signal {signal}", "ko": "시그널 {signal}{으로/로} 종료되었습니다"},
+    "process.exit_code": {
+        "en": "it exited with code {code} (sys.exit or os._exit in your code?)",
+        "ko": "종료 코드 {code}{으로/로} 끝났습니다(코드에 `sys.exit`나 `os._exit`가 있나요?)",
+    },
+    "process.out_of_turn": {
+        "en": "its process sent a reply out of turn",
+        "ko": "프로세스가 순서에 맞지 않는 응답을 보냈습니다",
+    },
+    "process.gave_up": {
+        "en": "the grader gave up after {starts} restarts of your code (each time a cell or a test ended its "
+              "process); the remaining tests were not run",
+        "ko": "셀이나 테스트가 프로세스를 끝내 버려서 코드를 {starts}번 다시 시작했지만 소용이 없어 채점을 "
+              "멈췄습니다. 남은 테스트는 실행하지 않았습니다.",
+    },
+    "process.budget_spent": {
+        "en": "your submission used up its time budget of {seconds:g} s (all its cells and tests, restarts "
+              "included); the remaining tests were not run",
+        "ko": "제출물에 주어진 시간 {seconds:g}초(모든 셀과 테스트, 다시 시작한 시간 포함)를 다 썼습니다. 남은 "
+              "테스트는 실행하지 않았습니다.",
+    },
     # Static rules.
     "forbidden.matrix_product": {
         "en": "`{name}` uses a matrix product ({found}); this exercise asks for one dot product per "
@@ -541,6 +576,11 @@ def render(code: str, params: dict, lang: str = DEFAULT_LANGUAGE) -> str:
         return fill(template, params, lang)
     except (KeyError, IndexError, ValueError, TypeError):
         return f"{template} {params}"
+
+
+def as_text(value, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A value that may be a Phrase, as text in lang."""
+    return render(value.code, value.params, lang) if isinstance(value, Phrase) else str(value)
 
 
 def seed_pointer(section: str, line: str, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -26,7 +26,7 @@ from autograder.grade.session import DEFAULT_BUDGET_S, RemoteStudent
 from autograder.grade.static import rule_findings
 from autograder.grade.submission import Submission, discover, read_submission
 from autograder.lateness import late_text, lateness
-from autograder.messages import render
+from autograder.messages import as_text, render
 from autograder.results import ExerciseResult, SubmissionResult, TestResult, summarize_exercise
 from autograder.run.sandbox import Limits, SandboxedWorker, WorkerFailed, sandbox_available
 
@@ -76,7 +76,7 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
         for exercise in AUTOMATIC:
             own = [t for t in tests if t.exercise == exercise.id]
             exercises[exercise.id] = summarize_exercise(exercise.id, float(exercise.points), own)
-    cells = [{"index": o.index, "status": o.status, "message": o.message}
+    cells = [{"index": o.index, "status": o.status, "message": as_text(o.message, settings.lang)}
              for o in sorted(student.outcomes.values(), key=lambda o: o.index) if o.status != "ok"]
     return SubmissionResult(
         student=submission.student, source=str(submission.path),

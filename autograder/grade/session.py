@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from autograder.messages import phrase
 from autograder.run.sandbox import SandboxedWorker, StudentProcess, StudentProcessEnded
 from autograder.student import StudentFailure, value_of
 
@@ -61,9 +62,7 @@ class RemoteStudent:
         `stopped` is set instead when none may be started any more."""
         while self.process is None and self.stopped is None:
             if self.starts >= MAX_STARTS:
-                self.stopped = StudentFailure(
-                    "crashed", f"the grader gave up after {MAX_STARTS} restarts of your code (each time a cell or "
-                               f"a test ended its process); the remaining tests were not run")
+                self.stopped = StudentFailure("crashed", phrase("process.gave_up", starts=MAX_STARTS))
                 return
             if self._budget_left() <= 0:
                 self._budget_spent()
@@ -78,9 +77,7 @@ class RemoteStudent:
         return self.budget_s - self.used_s
 
     def _budget_spent(self) -> None:
-        self.stopped = StudentFailure(
-            "timeout", f"your submission used up its time budget of {self.budget_s:g} s (all its cells and tests, "
-                       f"restarts included); the remaining tests were not run")
+        self.stopped = StudentFailure("timeout", phrase("process.budget_spent", seconds=self.budget_s))
         if self.process is not None:
             self._ended()
 

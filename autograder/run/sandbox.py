@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import autograder
+from autograder.messages import Phrase, phrase
 from autograder.run.inside import wire
 
 PACKAGE_DIR = Path(autograder.__file__).resolve().parent
@@ -149,17 +150,17 @@ class ExitReport:
     max_rss_kb: int
     killed_by_grader: bool
 
-    def describe(self, limits: Limits) -> str:
+    def describe(self, limits: Limits) -> Phrase:
         if self.killed_by_grader:
-            return "it was stopped by the grader"
+            return phrase("process.stopped")
         if self.exit_code < 0:
             signum = -self.exit_code
             if signum == signal.SIGXCPU:
-                return f"it used more than {limits.cpu_s} s of CPU time"
+                return phrase("process.cpu_time", seconds=limits.cpu_s)
             if signum == signal.SIGKILL:
-                return "it was killed (most often for using too much memory)"
-            return f"it was killed by signal {signal.Signals(signum).name}"
-        return f"it exited with code {self.exit_code} (sys.exit or os._exit in your code?)"
+                return phrase("process.killed")
+            return phrase("process.signal", signal=signal.Signals(signum).name)
+        return phrase("process.exit_code", code=self.exit_code)
 
 
 @dataclass
@@ -182,13 +183,13 @@ class StudentProcess:
             reply = wire.read_message(_DeadlineReader(self.sock, time.monotonic() + timeout_s))
         except (TimeoutError, socket.timeout):
             self.stop(kill=True)
-            raise StudentProcessEnded("timeout", f"it did not finish within {timeout_s:g} s") from None
+            raise StudentProcessEnded("timeout", phrase("process.deadline", seconds=timeout_s)) from None
         except (OSError, wire.WireError):
             report = self.stop()
             raise StudentProcessEnded("crashed", report.describe(self.limits)) from None
         if not isinstance(reply, dict) or type(reply.get("id")) is not int or reply["id"] != self.next_id:
             self.stop()
-            raise StudentProcessEnded("crashed", "its process sent a reply out of turn")
+            raise StudentProcessEnded("crashed", phrase("process.out_of_turn"))
         return reply
 
     def stop(self, kill: bool = False) -> ExitReport:
