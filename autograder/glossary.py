@@ -83,7 +83,8 @@ FORBIDDEN_ENGLISH: frozenset[str] = frozenset({
 })
 
 CODE_SPAN = re.compile(r"`[^`]*`|```.*?```|\$[^$]*\$", re.S)
-WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")  # n_feature is one identifier, not the word "feature"
+# n_feature and dense.missing_bias are identifiers, not the words "feature" and "missing".
+WORD = re.compile(r"[A-Za-z_](?:[A-Za-z0-9_-]|\.(?=[A-Za-z_]))*")
 
 
 BLANK = re.compile(r"\{[^{}]*\}")

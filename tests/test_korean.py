@@ -79,8 +79,13 @@ def test_korean_class_report_has_no_english_outside_code(tmp_path):
     assert english_leftovers(visible_text(index)) == []
 
 
+# TensorFlow's C++ runtime logs a few lines before its logging is set up, whatever TF_CPP_MIN_LOG_LEVEL says.
+TENSORFLOW_LOG = re.compile(r"^(WARNING: All log messages before absl|[IWE]\d{4} ).*$", re.M)
+
+
 def without_paths(text: str) -> str:
-    """Command-line output without the file paths and URLs it names."""
+    """Command-line output without the file paths it names, and without TensorFlow's own log lines."""
+    text = TENSORFLOW_LOG.sub("", text)
     return " ".join(token for token in text.split() if "/" not in token and not token.endswith((".json", ".csv")))
 
 
