@@ -37,8 +37,7 @@ def _well_formed(reply: dict) -> dict:
     """The reply, if its fields have the types the grader reads; the student process may send anything."""
     status, message = reply.get("status"), reply.get("message", "")
     if not (isinstance(status, str) and status in REPLY_STATUSES and isinstance(message, str)):
-        raise StudentFailure("crashed", "its process sent a reply the grader cannot read (was the grader's "
-                                        "code inside it changed?)")
+        raise StudentFailure("crashed", phrase("process.unreadable_reply"))
     return reply
 
 
