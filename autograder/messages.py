@@ -34,7 +34,7 @@ class Phrase:
         return render(self.code, self.params, "en")
 
 
-def phrase(code: str, **params) -> Phrase:
+def phrase(code: str, /, **params) -> Phrase:
     return Phrase(code, params)
 
 

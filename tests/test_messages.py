@@ -123,6 +123,7 @@ def test_phrases_are_rendered_in_the_language_of_the_message():
     assert "row 2, column 1" in english and "with 3 neurons" in english
     assert "2행 1열이고" in korean and "뉴런 3개" in korean and english_leftovers(korean) == []
     assert str(where) == "row 2, column 1"
+    assert "code 3" in str(phrase("process.exit_code", code=3))
 
 
 def test_statuses_and_titles_exist_in_korean():
