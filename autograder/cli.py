@@ -17,7 +17,7 @@ def _grade(args: argparse.Namespace) -> int:
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
-        print(render("cli.no_such_path", {"paths": ", ".join(missing)}, args.lang), file=sys.stderr)
+        print(render("command.no_such_path", {"paths": ", ".join(missing)}, args.lang), file=sys.stderr)
         return 2
     try:
         due = _due_date(args)
@@ -41,7 +41,7 @@ def _grade(args: argparse.Namespace) -> int:
         results = grade_batch(args.paths, args.out, settings)
     print(summary_table(results, args.lang))
     print(common_mistakes_text(results, args.lang))
-    print(render("cli.results", {"out": args.out}, args.lang))
+    print(render("command.results", {"out": args.out}, args.lang))
     return _after_grading(args, results)
 
 
@@ -82,23 +82,23 @@ def _after_grading(args: argparse.Namespace, results: list[dict]) -> int:
         try:
             write_gradebook(gradebook, results)
         except GradebookMismatch as error:
-            print(render("cli.gradebook_refused", {"error": error}, args.lang), file=sys.stderr)
+            print(render("command.gradebook_refused", {"error": error}, args.lang), file=sys.stderr)
             status = 1
         else:
-            print(render("cli.gradebook_written", {"url": gradebook}, args.lang))
+            print(render("command.gradebook_written", {"url": gradebook}, args.lang))
             if args.course:
                 from autograder.course import apply_late_penalties
 
                 penalties = apply_late_penalties(args.course, gradebook, [r["student"] for r in results])
     (args.out / "grades_nbgrader.csv").write_text(nbgrader_export_csv(results, penalties), encoding="utf-8")
-    print(render("cli.export_csv", {"path": args.out / "grades_nbgrader.csv"}, args.lang))
+    print(render("command.export_csv", {"path": args.out / "grades_nbgrader.csv"}, args.lang))
     if args.course and status == 0:
         written = write_autograded_notebooks(args.course, results, dict(discover(args.paths)))
-        print(render("cli.autograded", {"count": len(written), "path": args.course / "autograded"}, args.lang))
+        print(render("command.autograded", {"count": len(written), "path": args.course / "autograded"}, args.lang))
     if not args.no_report:
         from autograder.report.classroom import write_reports
 
-        print(render("cli.class_report", {"path": write_reports(args.out, results)}, args.lang))
+        print(render("command.class_report", {"path": write_reports(args.out, results)}, args.lang))
     return status
 
 
@@ -107,9 +107,9 @@ def _report(args: argparse.Namespace) -> int:
 
     results = load_results(args.dir)
     if not results:
-        print(render("cli.no_results", {"dir": args.dir}, DEFAULT_LANGUAGE), file=sys.stderr)
+        print(render("command.no_results", {"dir": args.dir}, DEFAULT_LANGUAGE), file=sys.stderr)
         return 2
-    print(render("cli.class_report", {"path": write_reports(args.dir, results)}, report_language(results)))
+    print(render("command.class_report", {"path": write_reports(args.dir, results)}, report_language(results)))
     return 0
 
 
@@ -128,7 +128,7 @@ def _gradescope_build(args: argparse.Namespace) -> int:
     except StaleLock as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(render("cli.gradescope_zip", {"out": args.out, "count": len(names)}, args.lang))
+    print(render("command.gradescope_zip", {"out": args.out, "count": len(names)}, args.lang))
     return 0
 
 

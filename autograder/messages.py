@@ -404,39 +404,39 @@ MESSAGES: dict[str, dict[str, str]] = {
     "summary.student": {"en": "student", "ko": "학생"},
     "summary.total": {"en": "total", "ko": "합계"},
     "summary.kept": {"en": "{student} (kept)", "ko": "{student} (이전 결과 유지)"},
-    "cli.no_such_path": {
+    "command.no_such_path": {
         "en": "error: no such file or folder: {paths}",
         "ko": "오류: 이런 파일이나 폴더가 없습니다: {paths}",
     },
-    "cli.results": {
+    "command.results": {
         "en": "results: {out}/<student>.json and {out}/grades.csv",
         "ko": "채점 결과: {out}/<학생>.json, {out}/grades.csv",
     },
-    "cli.export_csv": {
+    "command.export_csv": {
         "en": "grades in the layout of `nbgrader export`: {path}",
         "ko": "`nbgrader export` 형식의 점수표: {path}",
     },
-    "cli.gradebook_refused": {
+    "command.gradebook_refused": {
         "en": "error: gradebook not written: {error}",
         "ko": "오류: nbgrader 성적부에 기록하지 않았습니다: {error}",
     },
-    "cli.gradebook_written": {
+    "command.gradebook_written": {
         "en": "gradebook: automatic scores written to {url}",
         "ko": "성적부: 자동 채점 점수를 {url}에 기록했습니다.",
     },
-    "cli.autograded": {
+    "command.autograded": {
         "en": "autograded notebooks for formgrader and `nbgrader generate_feedback`: {count} in {path}",
         "ko": "formgrader와 `nbgrader generate_feedback`에 쓸 채점된 노트북: {path}에 {count}개",
     },
-    "cli.class_report": {"en": "class report: {path}", "ko": "전체 결과 보고서: {path}"},
-    "cli.no_results": {"en": "error: no results in {dir}", "ko": "오류: {dir}에 채점 결과가 없습니다."},
-    "cli.no_sandbox": {
+    "command.class_report": {"en": "class report: {path}", "ko": "전체 결과 보고서: {path}"},
+    "command.no_results": {"en": "error: no results in {dir}", "ko": "오류: {dir}에 채점 결과가 없습니다."},
+    "command.no_sandbox": {
         "en": "WARNING: bubblewrap (bwrap) is not available: student code runs WITHOUT a sandbox "
               "(in separate processes, but able to read files and use the network).",
         "ko": "경고: bubblewrap(bwrap)을 쓸 수 없어 학생 코드를 샌드박스 없이 실행합니다(프로세스는 따로 "
               "띄우지만, 파일을 읽고 네트워크를 쓸 수 있습니다).",
     },
-    "cli.gradescope_zip": {
+    "command.gradescope_zip": {
         "en": "{out}: {count} files; upload it as the autograder of a Gradescope programming assignment",
         "ko": "{out}: 파일 {count}개. Gradescope 프로그래밍 과제의 자동 채점기(autograder)로 올리세요.",
     },

@@ -208,7 +208,7 @@ def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
             pending.put(submission)
     sandboxed = sandbox_available() if settings.sandbox is None else settings.sandbox
     if not sandboxed:
-        print(render("cli.no_sandbox", {}, settings.lang), file=sys.stderr)
+        print(render("command.no_sandbox", {}, settings.lang), file=sys.stderr)
     lock = threading.Lock()
     failures: list[BaseException] = []
 
