@@ -110,6 +110,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "제출물에 주어진 시간 {seconds:g}초(모든 셀과 테스트, 다시 시작한 시간 포함)를 다 썼습니다. 남은 "
               "테스트는 실행하지 않았습니다.",
     },
+    # A submission that cannot be graded at all.
+    "submission.unreadable": {
+        "en": "the file could not be read: {reason}",
+        "ko": "파일을 읽을 수 없습니다: {reason}",
+    },
+    "submission.too_large": {
+        "en": "the file is larger than {megabytes} MB",
+        "ko": "파일이 {megabytes}MB보다 큽니다",
+    },
+    "submission.not_a_notebook": {
+        "en": "this file is not a readable Jupyter notebook (`{error}`)",
+        "ko": "읽을 수 있는 Jupyter 노트북 파일이 아닙니다(`{error}`)",
+    },
     # Static rules.
     "forbidden.matrix_product": {
         "en": "`{name}` uses a matrix product ({found}); this exercise asks for one dot product per "

@@ -96,6 +96,7 @@ def graded_in_korean(tmp_path_factory):
     folder = tmp_path_factory.mktemp("korean_submissions")
     for name in ("missing_bias", "shapes_hard_coded", "reference"):
         shutil.copy(CORPUS / f"{name}.ipynb", folder / f"{name}.ipynb")
+    (folder / "broken.ipynb").write_text("{ not json")
     completed = subprocess.run([os.sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out),
                                 "--workers", "1", "--lang", "ko"], capture_output=True, text=True, timeout=600,
                                env={**os.environ, "AUTOGRADER_LANG": "en"})
@@ -117,6 +118,8 @@ def test_grading_with_lang_ko_writes_korean_results_and_pages(graded_in_korean):
     messages = [m for exercise in result["exercises"].values() for m in exercise["messages"]]
     assert any("편향(B)이 빠졌습니다" in m for m in messages), messages
     assert all(english_leftovers(m) == [] for m in messages), messages
+    broken = json.loads((out / "broken.json").read_text())
+    assert broken["problems"] and broken["problems"][0].startswith("읽을 수 있는 Jupyter 노트북 파일이 아닙니다")
     for page in (out / "report").rglob("*.html"):
         assert english_leftovers(visible_text(page.read_text())) == [], page.name
     for page in (out / "report").rglob("*.md"):
@@ -127,7 +130,7 @@ def test_the_korean_table_lines_up_on_a_terminal(graded_in_korean):
     from autograder.grade.batch import terminal_width
 
     _, completed = graded_in_korean
-    table = completed.stdout.splitlines()[:4]
+    table = completed.stdout.splitlines()[:5]
     assert len({terminal_width(line) for line in table}) == 1, table
 
 

@@ -60,8 +60,8 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
     student = RemoteStudent(worker, submission.cells, "__main__" if submission.kind == "notebook" else "submission",
                             settings.timeout_s, settings.budget_s)
     if submission.problem:
-        problems.append(submission.problem)
-        tests = unanswered(submission, "missing", submission.problem, "submission.unreadable")
+        problems.append(as_text(submission.problem, settings.lang))
+        tests = unanswered(submission, "missing", problems[-1], "submission.unreadable")
     else:
         try:
             student._start()

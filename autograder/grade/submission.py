@@ -14,6 +14,7 @@ from pathlib import Path
 
 from autograder.exercises import ASSIGNMENT, EXERCISES
 from autograder.lateness import read_timestamp
+from autograder.messages import Phrase, phrase
 
 SUFFIXES = (".ipynb", ".py")
 MANUAL_IDS = {exercise.id for exercise in EXERCISES if not exercise.automatic}
@@ -28,7 +29,7 @@ class Submission:
     kind: str
     cells: list[str] = field(default_factory=list)
     manual: dict[str, str] = field(default_factory=dict)
-    problem: str = ""
+    problem: Phrase | None = None
     timestamp: str = ""
 
 
@@ -125,7 +126,7 @@ def submission_digest(data: bytes) -> str:
 
 
 def unreadable_submission(student: str, path: Path, reason: str | None) -> Submission:
-    return Submission(student, path, "", "unknown", problem=f"the file could not be read: {reason}")
+    return Submission(student, path, "", "unknown", problem=phrase("submission.unreadable", reason=reason))
 
 
 def parse_submission(student: str, path: Path, data: bytes, timestamp: str = "") -> Submission:
@@ -133,7 +134,7 @@ def parse_submission(student: str, path: Path, data: bytes, timestamp: str = "")
     submission = Submission(student, path, submission_digest(data),
                             "notebook" if path.suffix == ".ipynb" else "python", timestamp=timestamp)
     if len(data) > MAX_SUBMISSION_BYTES:
-        submission.problem = f"the file is larger than {MAX_SUBMISSION_BYTES // 1024**2} MB"
+        submission.problem = phrase("submission.too_large", megabytes=MAX_SUBMISSION_BYTES // 1024**2)
         return submission
     try:
         text = data.decode("utf-8")
@@ -142,5 +143,5 @@ def parse_submission(student: str, path: Path, data: bytes, timestamp: str = "")
         else:
             submission.cells = [text]
     except (UnicodeDecodeError, ValueError) as error:
-        submission.problem = f"this file is not a readable Jupyter notebook ({error})"[:300]
+        submission.problem = phrase("submission.not_a_notebook", error=str(error)[:250])
     return submission

@@ -26,7 +26,7 @@ def pytest_addoption(parser):
 def student(request) -> LocalStudent:
     submission = read_submission("submission", request.config.getoption("--submission"))
     if submission.problem:
-        pytest.exit(submission.problem, returncode=2)
+        pytest.exit(str(submission.problem), returncode=2)
     namespace = new_namespace("__main__" if submission.kind == "notebook" else "submission")
     for index, source in enumerate(submission.cells):
         run_cell(namespace, source, index)
