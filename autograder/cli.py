@@ -13,6 +13,7 @@ from autograder.messages import DEFAULT_LANGUAGE, LANGUAGES, render
 
 def _grade(args: argparse.Namespace) -> int:
     from autograder.grade.batch import GradeSettings, grade_batch, summary_table
+    from autograder.run.sandbox import UnsafeToGrade
     from autograder.report.classroom import common_mistakes_text
 
     missing = [str(p) for p in args.paths if not p.exists()]
@@ -25,7 +26,7 @@ def _grade(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     settings = GradeSettings(workers=args.workers, timeout_s=args.timeout, budget_s=args.budget, force=args.force,
-                             lang=args.lang, due=due)
+                             lang=args.lang, due=due, unsandboxed=args.unsandboxed)
     if args.cluster:
         try:
             from autograder.grade.cluster import ClusterError, grade_on_cluster
@@ -38,7 +39,11 @@ def _grade(args: argparse.Namespace) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 3
     else:
-        results = grade_batch(args.paths, args.out, settings)
+        try:
+            results = grade_batch(args.paths, args.out, settings)
+        except UnsafeToGrade as refusal:
+            print(f"error: {refusal}", file=sys.stderr)
+            return 2
     print(summary_table(results, args.lang))
     print(common_mistakes_text(results, args.lang))
     print(render("command.results", {"out": args.out}, args.lang))
@@ -170,6 +175,9 @@ def parser() -> argparse.ArgumentParser:
                        help=f"seconds one submission may run in all, restarts included (default {DEFAULT_BUDGET_S:g}); "
                             "past it, its remaining tests are timeout")
     grade.add_argument("--force", action="store_true", help="grade again submissions already graded")
+    grade.add_argument("--unsandboxed", action="store_true",
+                       help="where bubblewrap cannot make a sandbox, grade anyway: you accept that untrusted student "
+                            "code runs without one (it is never run as root)")
     grade.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
                        help="language of the feedback (default: $AUTOGRADER_LANG or en)")
     grade.add_argument("--gradebook", metavar="URL",

@@ -28,7 +28,8 @@ from autograder.grade.submission import Submission, discover, read_submission
 from autograder.lateness import late_text, lateness
 from autograder.messages import as_text, render
 from autograder.results import ExerciseResult, SubmissionResult, TestResult, summarize_exercise
-from autograder.run.sandbox import Limits, SandboxedWorker, WorkerFailed, sandbox_available
+from autograder.run.sandbox import (Limits, SandboxedWorker, UnsafeToGrade, WorkerFailed, sandbox_available,
+                                    unsandboxed_refusal, unsandboxed_risks, unsandboxed_warning)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class GradeSettings:
     lang: str = "en"
     due: str = ""  # the due date, UTC as nbgrader stores it ("" when there is none)
     sandbox: bool | None = None
+    unsandboxed: bool = False  # the instructor accepts running untrusted code where no sandbox can be made
     limits: Limits = Limits()
 
 
@@ -85,7 +87,7 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
         duration_s=round(time.monotonic() - started, 3), versions=worker.versions, sandboxed=worker.sandboxed,
         language=settings.lang, cells=cells, manual=submission.manual, problems=problems,
         student_process={"starts": student.starts, "cpu_s": round(student.cpu_s, 3),
-                         "peak_rss_kb": student.peak_rss_kb},
+                         "peak_rss_kb": student.peak_rss_kb, "memory_bound_hits": student.memory_bound_hits},
         **lateness(submission.timestamp, settings.due))
 
 
@@ -208,7 +210,10 @@ def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
             pending.put(submission)
     sandboxed = sandbox_available() if settings.sandbox is None else settings.sandbox
     if not sandboxed:
-        print(render("command.no_sandbox", {}, settings.lang), file=sys.stderr)
+        risks = unsandboxed_risks(paths, out_dir, len(found))
+        if risks and not settings.unsandboxed:
+            raise UnsafeToGrade(unsandboxed_refusal(risks, settings.lang))
+        print(unsandboxed_warning(risks, settings.lang), file=sys.stderr)
     lock = threading.Lock()
     failures: list[BaseException] = []
 
