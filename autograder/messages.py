@@ -90,6 +90,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "it exited with code {code} (sys.exit or os._exit in your code?)",
         "ko": "종료 코드 {code}{으로/로} 끝났습니다(코드에 `sys.exit`나 `os._exit`가 있나요?)",
     },
+    "process.memory_bound": {
+        "en": "it was stopped at the memory bound: {gib:g} GiB for all its processes and files together",
+        "ko": "메모리 한도에 닿아 멈췄습니다(모든 프로세스와 파일을 합쳐 {gib:g}GiB)",
+    },
     "process.out_of_turn": {
         "en": "its process sent a reply out of turn",
         "ko": "프로세스가 순서에 맞지 않는 응답을 보냈습니다",
@@ -444,10 +448,42 @@ MESSAGES: dict[str, dict[str, str]] = {
     "command.class_report": {"en": "class report: {path}", "ko": "전체 결과 보고서: {path}"},
     "command.no_results": {"en": "error: no results in {dir}", "ko": "오류: {dir}에 채점 결과가 없습니다."},
     "command.no_sandbox": {
-        "en": "WARNING: bubblewrap (bwrap) is not available: student code runs WITHOUT a sandbox "
-              "(in separate processes, but able to read files and use the network).",
-        "ko": "경고: bubblewrap(bwrap)을 쓸 수 없어 학생 코드를 샌드박스 없이 실행합니다(프로세스는 따로 "
-              "띄우지만, 파일을 읽고 네트워크를 쓸 수 있습니다).",
+        "en": "WARNING: bubblewrap (bwrap) is not available: student code runs WITHOUT a sandbox (in separate "
+              "processes and never as root, but able to use the network). {risks}",
+        "ko": "경고: bubblewrap(bwrap)을 쓸 수 없어 학생 코드를 샌드박스 없이 실행합니다(프로세스는 따로 띄우고 "
+              "root 권한으로 실행하지는 않지만, 네트워크는 쓸 수 있습니다). {risks}",
+    },
+    "command.unsafe_to_grade": {
+        "en": "error: refusing to grade: bubblewrap (bwrap) is not available to make a sandbox, and without one "
+              "student code would not be contained here. {risks} Install bubblewrap (apt-get install bubblewrap), "
+              "or pass --unsandboxed to accept running untrusted code without a sandbox.",
+        "ko": "오류: 채점하지 않습니다. bubblewrap(bwrap)이 없어 샌드박스를 만들 수 없고, 샌드박스 없이는 이 "
+              "컴퓨터에서 학생 코드를 가둘 수 없습니다. {risks} bubblewrap을 설치하세요(apt-get install "
+              "bubblewrap). 믿을 수 없는 코드를 샌드박스 없이 실행해도 된다면 --unsandboxed를 붙이세요.",
+    },
+    # What student code could reach without a sandbox (the risks of command.no_sandbox and command.unsafe_to_grade).
+    "sandbox.risk_own_user": {
+        "en": "Student code would run as your own user, able to rewrite the results and read every file you can.",
+        "ko": "학생 코드가 채점하는 사용자와 같은 사용자로 실행되어, 채점 결과를 고쳐 쓰고 그 사용자가 읽을 수 "
+              "있는 파일을 모두 읽을 수 있습니다.",
+    },
+    "sandbox.risk_python_closed": {
+        "en": "Python's own files ({path}) are closed to other users, so student code could only run with the "
+              "right to read every file on this machine (other submissions, the hidden tests).",
+        "ko": "Python 파일({path})을 다른 사용자가 읽을 수 없어서, 학생 코드는 이 컴퓨터의 모든 파일(다른 학생의 "
+              "제출물, 숨긴 테스트)을 읽을 수 있는 권한으로만 실행할 수 있습니다.",
+    },
+    "sandbox.risk_course_readable": {
+        "en": "The course's files ({path}, the hidden tests among them) are readable by other users.",
+        "ko": "과제 파일({path}, 숨긴 테스트 포함)을 다른 사용자도 읽을 수 있습니다.",
+    },
+    "sandbox.risk_submissions_readable": {
+        "en": "{path} is readable by other users, so one student's code could read the others' submissions.",
+        "ko": "{path}{을/를} 다른 사용자도 읽을 수 있어서, 한 학생의 코드가 다른 학생의 제출물을 읽을 수 있습니다.",
+    },
+    "sandbox.risk_results_writable": {
+        "en": "{path} is writable by other users, so student code could change the results.",
+        "ko": "{path}에 다른 사용자도 쓸 수 있어서, 학생 코드가 채점 결과를 바꿀 수 있습니다.",
     },
     "command.gradescope_zip": {
         "en": "{out}: {count} files; upload it as the autograder of a Gradescope programming assignment",

@@ -192,7 +192,8 @@ def test_a_killed_batch_resumes_without_grading_twice(tmp_path):
 
 
 def test_without_bubblewrap_the_grader_still_works_and_says_so(tmp_path, capsys):
-    results = grade(write_submissions(tmp_path / "in", {"solution.py": variant()}), tmp_path / "out", sandbox=False)
+    results = grade(write_submissions(tmp_path / "in", {"solution.py": variant()}), tmp_path / "out", sandbox=False,
+                    unsandboxed=True)
     assert results["solution"]["score"] == AUTOMATIC_POINTS
     assert results["solution"]["sandboxed"] is False
     assert "WITHOUT a sandbox" in capsys.readouterr().err

@@ -53,6 +53,7 @@ class RemoteStudent:
     starts: int = 0
     peak_rss_kb: int = 0
     cpu_s: float = 0.0
+    memory_bound_hits: int = 0
     used_s: float = 0.0
     stopped: StudentFailure | None = None
 
@@ -136,6 +137,7 @@ class RemoteStudent:
         report = self.process.stop()
         self.peak_rss_kb = max(self.peak_rss_kb, report.max_rss_kb)
         self.cpu_s += report.cpu_s
+        self.memory_bound_hits += report.memory_bound_hits
         self.process = None
 
     def close(self) -> None:

@@ -9,8 +9,10 @@ deadline and a size limit, and only as data.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import platform
 import shutil
 import signal
 import socket
@@ -24,18 +26,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import autograder
-from autograder.messages import Phrase, phrase
+from autograder.messages import Phrase, as_text, phrase, render
 from autograder.run.inside import wire
 
 PACKAGE_DIR = Path(autograder.__file__).resolve().parent
 INSIDE_ROOT = "/opt/autograder-inside"
+CGROUP_INSIDE = "/run/autograder-memory"
 FIRST_STUDENT_UID = 60000
 START_TIMEOUT_S = 180.0
+_worker_starts = itertools.count()
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Per student process. Memory is on top of what the warm worker already maps."""
+    """Per student. Memory is on top of what the warm worker already maps: one bound for all the
+    student's processes and files together where a memory cgroup can be made (and per process,
+    through RLIMIT_AS, everywhere); /tmp in the sandbox holds at most as much."""
 
     cpu_s: int = 60
     memory_bytes: int = 2 * 1024**3
@@ -45,6 +51,107 @@ class Limits:
     def as_dict(self) -> dict:
         return {"cpu_s": self.cpu_s, "memory_bytes": self.memory_bytes, "nproc": self.nproc,
                 "output_bytes": self.output_bytes}
+
+
+class MemoryCgroup:
+    """A memory cgroup of one worker, made under the grader's own: every student process of the worker
+    is put in it, so all its processes and the files it writes (tmpfs pages are charged to the cgroup
+    of their writer) share one bound. Where the machine allows none (no root, cgroup v2 without a
+    delegated subtree), `create` returns None and the worker forbids new processes instead."""
+
+    def __init__(self, path: Path, version: int):
+        self.path = path
+        self.version = version
+
+    @classmethod
+    def create(cls, name: str, limit_bytes: int) -> "MemoryCgroup | None":
+        for version, parent in _own_memory_cgroups():
+            path = parent / name
+            try:
+                path.mkdir()
+            except OSError:
+                continue
+            cgroup = cls(path, version)
+            try:
+                cgroup._limit(limit_bytes)
+            except OSError:
+                cgroup.remove()
+                continue
+            return cgroup
+        return None
+
+    def _limit(self, limit_bytes: int) -> None:
+        if self.version == 1:
+            (self.path / "memory.limit_in_bytes").write_text(str(limit_bytes))
+            if (self.path / "memory.memsw.limit_in_bytes").exists():
+                (self.path / "memory.memsw.limit_in_bytes").write_text(str(limit_bytes))
+        else:
+            (self.path / "memory.max").write_text(str(limit_bytes))
+            if (self.path / "memory.swap.max").exists():
+                (self.path / "memory.swap.max").write_text("0")
+
+    def oom_kills(self) -> int:
+        """How many processes the kernel has killed in it for reaching the bound, so far."""
+        name = "memory.oom_control" if self.version == 1 else "memory.events"
+        try:
+            for line in (self.path / name).read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "oom_kill":
+                    return int(value)
+        except (OSError, ValueError):
+            pass
+        return 0
+
+    def usage_bytes(self) -> int:
+        try:
+            return int((self.path / ("memory.usage_in_bytes" if self.version == 1 else "memory.current")).read_text())
+        except (OSError, ValueError):
+            return 0
+
+    def remove(self) -> None:
+        """Remove it once its last process is gone (the kernel frees a process's memory a moment after it dies)."""
+        for _ in range(100):
+            try:
+                self.path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                time.sleep(0.05)
+
+
+def _own_memory_cgroups() -> list[tuple[int, Path]]:
+    """The folders of this process's memory cgroups, v1 first, where a child could be made."""
+    try:
+        membership = Path("/proc/self/cgroup").read_text().splitlines()
+        mounts = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return []
+    found = []
+    for line in membership:
+        hierarchy, controllers, cgroup_path = line.split(":", 2)
+        version = 2 if hierarchy == "0" else 1
+        if version == 1 and "memory" not in controllers.split(","):
+            continue
+        for mount in mounts:
+            fields = mount.split(" ")
+            tail = fields[fields.index("-") + 1:]
+            fstype, options = tail[0], tail[2].split(",") if len(tail) > 2 else []
+            if (version == 1 and fstype == "cgroup" and "memory" in options) or (version == 2 and fstype == "cgroup2"):
+                root, mountpoint = fields[3], Path(fields[4])
+                if cgroup_path == root or cgroup_path.startswith(root.rstrip("/") + "/"):
+                    relative = cgroup_path[len(root):].lstrip("/")
+                    folder = mountpoint / relative
+                    if version == 1 or "memory" in _read(folder / "cgroup.subtree_control").split():
+                        found.append((version, folder))
+    return sorted(found)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
 
 
 class StudentProcessEnded(Exception):
@@ -87,6 +194,44 @@ def _readable_by_others(path: Path) -> bool:
         os.stat(path).st_mode & stat.S_IROTH)
 
 
+def _python_readable_by_others() -> bool:
+    return all(_readable_by_others(path) for path in _python_paths())
+
+
+class UnsafeToGrade(Exception):
+    """Without bubblewrap, student code could not be kept from what it must not reach here."""
+
+
+def unsandboxed_risks(paths: list[Path], out_dir: Path, submissions: int) -> list[Phrase]:
+    """What student code could do on this machine without bubblewrap, where the grader (as root) runs
+    it as a user of its own; empty when that user can do none of it."""
+    if os.geteuid() != 0:
+        return [phrase("sandbox.risk_own_user")]
+    risks = []
+    if not _python_readable_by_others():
+        closed = next(path for path in _python_paths() if not _readable_by_others(path))
+        risks.append(phrase("sandbox.risk_python_closed", path=str(closed)))
+    if _readable_by_others(PACKAGE_DIR):
+        risks.append(phrase("sandbox.risk_course_readable", path=str(PACKAGE_DIR)))
+    if submissions > 1:
+        risks += [phrase("sandbox.risk_submissions_readable", path=str(path))
+                  for path in paths if _readable_by_others(path.resolve())]
+    folder = out_dir.resolve()
+    while not folder.exists():
+        folder = folder.parent
+    if os.stat(folder).st_mode & stat.S_IWOTH:
+        risks.append(phrase("sandbox.risk_results_writable", path=str(folder)))
+    return risks
+
+
+def unsandboxed_warning(risks: list[Phrase], lang: str) -> str:
+    return render("command.no_sandbox", {"risks": " ".join(as_text(risk, lang) for risk in risks)}, lang).rstrip()
+
+
+def unsandboxed_refusal(risks: list[Phrase], lang: str) -> str:
+    return render("command.unsafe_to_grade", {"risks": " ".join(as_text(risk, lang) for risk in risks)}, lang)
+
+
 def _parents_with_perms(path: Path, made: set[Path]) -> list[str]:
     args = []
     for parent in reversed(path.parents):
@@ -96,13 +241,18 @@ def _parents_with_perms(path: Path, made: set[Path]) -> list[str]:
     return args
 
 
-def bwrap_command(python_args: list[str], unshare_user: bool) -> list[str]:
-    """The bubblewrap command line: only system libraries, Python, and the inside package."""
+def bwrap_command(python_args: list[str], unshare_user: bool, tmp_bytes: int,
+                  cgroup: MemoryCgroup | None = None) -> list[str]:
+    """The bubblewrap command line: only system libraries, Python, and the inside package; a /tmp of
+    at most `tmp_bytes`; the worker's memory cgroup, for the worker to put its student processes in."""
     args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-ipc", "--unshare-pid",
             "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox",
-            "--proc", "/proc", "--dev", "/dev", "--perms", "0755", "--tmpfs", "/tmp", "--clearenv"]
+            "--proc", "/proc", "--dev", "/dev", "--perms", "0755", "--size", str(tmp_bytes), "--tmpfs", "/tmp",
+            "--clearenv"]
     if unshare_user:
         args.append("--unshare-user")
+    if cgroup is not None:
+        args += ["--bind", str(cgroup.path), CGROUP_INSIDE]
     for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64"):
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
@@ -149,10 +299,13 @@ class ExitReport:
     cpu_s: float
     max_rss_kb: int
     killed_by_grader: bool
+    memory_bound_hits: int = 0
 
     def describe(self, limits: Limits) -> Phrase:
         if self.killed_by_grader:
             return phrase("process.stopped")
+        if self.memory_bound_hits and self.exit_code == -signal.SIGKILL:
+            return phrase("process.memory_bound", gib=limits.memory_bytes / 1024**3)
         if self.exit_code < 0:
             signum = -self.exit_code
             if signum == signal.SIGXCPU:
@@ -211,13 +364,19 @@ class SandboxedWorker:
     process: subprocess.Popen | None = None
     control: socket.socket | None = None
     versions: dict = field(default_factory=dict)
+    use_memory_cgroup: bool = True
+    cgroup: MemoryCgroup | None = None
+    _oom_kills_before: int = 0
 
     def start(self) -> None:
+        if self.use_memory_cgroup:
+            name = f"autograder-{os.getpid()}-{self.slot}-{next(_worker_starts)}"
+            self.cgroup = MemoryCgroup.create(name, self.limits.memory_bytes)
         control, zygote_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         python_args = ["-m", "autograder.run.inside.zygote", str(zygote_end.fileno())]
         if self.sandboxed:
             python_args.append("--pid-namespace")
-            command = bwrap_command(python_args, unshare_user=os.geteuid() != 0)
+            command = bwrap_command(python_args, os.geteuid() != 0, self.limits.memory_bytes, self.cgroup)
             env = None
         else:
             command = [sys.executable, *python_args]
@@ -246,18 +405,22 @@ class SandboxedWorker:
         grader_end, student_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         request = {"op": "spawn", "seed": seed, "module_name": module_name,
                    "workdir": "/tmp/student" if self.sandboxed else tempfile.mkdtemp(prefix="autograder-student-"),
-                   "uid": FIRST_STUDENT_UID + self.slot if self._can_drop_privileges() else None,
-                   "limits": self.limits.as_dict()}
+                   "uid": FIRST_STUDENT_UID + self.slot if os.geteuid() == 0 else None,
+                   "read_everything": os.geteuid() == 0 and not self.sandboxed and not _python_readable_by_others(),
+                   "limits": self.limits.as_dict(), "memory_cgroup": self._cgroup_inside(),
+                   "no_new_processes": self.cgroup is None and platform.machine() == "x86_64"}
+        self._oom_kills_before = self.cgroup.oom_kills() if self.cgroup else 0
         socket.send_fds(self.control, [json.dumps(request).encode()], [student_end.fileno()])
         student_end.close()
         if self._receive(30.0).get("op") != "spawned":
             raise WorkerFailed("the worker did not fork a student process")
         return StudentProcess(self, grader_end, self.limits)
 
-    def _can_drop_privileges(self) -> bool:
-        """As root, student processes run as a user of their own; outside the sandbox only where
-        that user can still read Python's own files."""
-        return os.geteuid() == 0 and (self.sandboxed or all(_readable_by_others(p) for p in _python_paths()))
+    def _cgroup_inside(self) -> str | None:
+        """Where the worker finds its memory cgroup: bound to a fixed path in the sandbox."""
+        if self.cgroup is None:
+            return None
+        return CGROUP_INSIDE if self.sandboxed else str(self.cgroup.path)
 
     def wait_exited(self, grace_s: float) -> ExitReport:
         try:
@@ -267,8 +430,9 @@ class SandboxedWorker:
         except WorkerFailed:
             self.control.send(json.dumps({"op": "kill"}).encode())
             message = self._receive(30.0)
+        hits = self.cgroup.oom_kills() - self._oom_kills_before if self.cgroup else 0
         return ExitReport(message["exit_code"], message["cpu_s"], message["max_rss_kb"],
-                          message["killed_by_grader"])
+                          message["killed_by_grader"], hits)
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -282,4 +446,7 @@ class SandboxedWorker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
 

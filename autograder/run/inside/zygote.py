@@ -4,8 +4,11 @@ It runs inside the sandbox (or, without bubblewrap, as a plain child of the grad
 talks to the grader over a SOCK_SEQPACKET control socket, one JSON packet per message.
 The grader hands it one end of a fresh socket pair per student process; the student
 process answers the grader's requests on that socket directly, so whatever a student
-does to its own socket cannot touch the next submission. After each student process
-ends, everything it left behind (processes, files) is removed before the next fork.
+does to its own socket cannot touch the next submission. A student process runs in the
+worker's memory cgroup (one bound for all its processes and files) or, where there is
+none, may make threads but no process; it has a System V IPC namespace of its own. After
+it ends, everything it left behind (processes, files, IPC objects) is removed before the
+next fork.
 
 Usage: python -m autograder.run.inside.zygote CONTROL_FD [--pid-namespace]
 """
@@ -28,11 +31,112 @@ import time
 PR_SET_PDEATHSIG = 1
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_SECCOMP = 22
+SECCOMP_MODE_FILTER = 2
+CLONE_NEWIPC = 0x08000000
+CLONE_THREAD = 0x00010000
+IPC_RMID = 0
+PR_SET_KEEPCAPS = 8
+CAP_DAC_READ_SEARCH = 2
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
 TERM_GRACE_S = 1.0
 
 
 def _prctl(option: int, value: int) -> None:
     ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def _no_new_processes_filter() -> list[tuple[int, int, int, int]]:
+    """A seccomp program (x86-64) that lets threads be made but no process: clone only with
+    CLONE_THREAD, clone3 answered ENOSYS (the C library then falls back to clone), fork, vfork,
+    execve and execveat refused, as are the x32 and i386 system calls."""
+    load, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+    allow, refuse, absent = 0x7FFF0000, 0x00050000 | errno.EPERM, 0x00050000 | errno.ENOSYS
+    audit_arch_x86_64 = 0xC000003E
+    clone, fork, vfork, execve, execveat, clone3 = 56, 57, 58, 59, 322, 435
+    return [                                 # jumps are relative: target = index + 1 + offset
+        (load, 0, 0, 4),                     # 0: the architecture
+        (jeq, 1, 0, audit_arch_x86_64),      # 1: x86-64 -> 3
+        (ret, 0, 0, refuse),                 # 2
+        (load, 0, 0, 0),                     # 3: the system call number
+        (jge, 10, 0, 0x40000000),            # 4: x32 -> 15
+        (jeq, 6, 0, clone),                  # 5: -> 12
+        (jeq, 8, 0, fork),                   # 6: -> 15
+        (jeq, 7, 0, vfork),                  # 7: -> 15
+        (jeq, 6, 0, execve),                 # 8: -> 15
+        (jeq, 5, 0, execveat),               # 9: -> 15
+        (jeq, 5, 0, clone3),                 # 10: -> 16
+        (ret, 0, 0, allow),                  # 11
+        (load, 0, 0, 16),                    # 12: clone's flags (their low 32 bits)
+        (jset, 0, 1, CLONE_THREAD),          # 13: a thread -> 14, else 15
+        (ret, 0, 0, allow),                  # 14
+        (ret, 0, 0, refuse),                 # 15
+        (ret, 0, 0, absent),                 # 16
+    ]
+
+
+def _forbid_new_processes() -> None:
+    """Install the filter for this process and its threads; it cannot be removed (no_new_privs is set)."""
+    program = _no_new_processes_filter()
+    instructions = (_SockFilter * len(program))(*(_SockFilter(*row) for row in program))
+    fprog = _SockFprog(len(program), instructions)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "seccomp filter refused")
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def _become(uid: int, read_everything: bool) -> None:
+    """Run as `uid` from now on; `read_everything` keeps one capability, to read any file (and nothing
+    more), for where Python's own files are closed to other users and there is no sandbox."""
+    if read_everything:
+        _prctl(PR_SET_KEEPCAPS, 1)
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    if read_everything:
+        header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
+        data = (_CapData * 2)()
+        data[0].effective = data[0].permitted = 1 << CAP_DAC_READ_SEARCH
+        if ctypes.CDLL(None, use_errno=True).capset(ctypes.byref(header), data) != 0:
+            raise OSError(ctypes.get_errno(), "capset refused")
+
+
+def _private_ipc() -> None:
+    """A System V IPC namespace of this student's own, freed with its last process. It needs
+    CAP_SYS_ADMIN; without it (bubblewrap run by a user), the worker's clean-up removes what is left."""
+    ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWIPC)
+
+
+def _remove_ipc_objects() -> None:
+    """Remove every System V shared-memory segment, message queue and semaphore set in this IPC
+    namespace (the sandbox's own), for where a student could not be given a namespace of its own."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for kind, remove in (("shm", lambda i: libc.shmctl(i, IPC_RMID, None)),
+                         ("msg", lambda i: libc.msgctl(i, IPC_RMID, None)),
+                         ("sem", lambda i: libc.semctl(i, 0, IPC_RMID))):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as table:
+                rows = table.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            remove(int(row.split()[1]))
 
 
 def _send(control: socket.socket, message: dict) -> None:
@@ -88,14 +192,16 @@ def _student_main(student_fd: int, request: dict) -> None:
 
     os.setsid()
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if request.get("memory_cgroup"):
+        with open(os.path.join(request["memory_cgroup"], "cgroup.procs"), "w") as procs:
+            procs.write("0")
+    _private_ipc()
     workdir = request["workdir"]
     os.makedirs(workdir, exist_ok=True)
     uid = request.get("uid")
     if uid is not None:
         os.chown(workdir, uid, uid)
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
+        _become(uid, bool(request.get("read_everything")))
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
     os.chdir(workdir)
     os.environ.update(HOME=workdir, TMPDIR=workdir)
@@ -108,6 +214,8 @@ def _student_main(student_fd: int, request: dict) -> None:
     budget = {"left": int(request["limits"]["output_bytes"]) // 2}
     sys.stdout, sys.stderr = CappedOutput(1, budget), CappedOutput(2, budget)
     _apply_limits(request["limits"])
+    if request.get("no_new_processes"):
+        _forbid_new_processes()
 
     import tensorflow as tf
 
@@ -203,6 +311,7 @@ def _clean_up(pid: int, pid_namespace: bool, workdir: str) -> None:
         _signal_group(pid, signal.SIGKILL)
         _kill_adopted_processes()
     if pid_namespace:
+        _remove_ipc_objects()
         for folder in ("/tmp", "/dev/shm"):
             if os.path.isdir(folder):
                 _empty_folder(folder)
