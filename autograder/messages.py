@@ -471,11 +471,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Python's own files ({path}) are closed to other users, so student code could only run with the "
               "right to read every file on this machine (other submissions, the hidden tests).",
         "ko": "Python 파일({path})을 다른 사용자가 읽을 수 없어서, 학생 코드는 이 컴퓨터의 모든 파일(다른 학생의 "
-              "제출물, 숨긴 테스트)을 읽을 수 있는 권한으로만 실행할 수 있습니다.",
+              "제출물, 숨은 테스트)을 읽을 수 있는 권한으로만 실행할 수 있습니다.",
     },
     "sandbox.risk_course_readable": {
         "en": "The course's files ({path}, the hidden tests among them) are readable by other users.",
-        "ko": "과제 파일({path}, 숨긴 테스트 포함)을 다른 사용자도 읽을 수 있습니다.",
+        "ko": "과제 파일({path}, 숨은 테스트 포함)을 다른 사용자도 읽을 수 있습니다.",
     },
     "sandbox.risk_submissions_readable": {
         "en": "{path} is readable by other users, so one student's code could read the others' submissions.",
