@@ -216,11 +216,8 @@ def unsandboxed_risks(paths: list[Path], out_dir: Path, submissions: int) -> lis
     if submissions > 1:
         risks += [phrase("sandbox.risk_submissions_readable", path=str(path))
                   for path in paths if _readable_by_others(path.resolve())]
-    folder = out_dir.resolve()
-    while not folder.exists():
-        folder = folder.parent
-    if os.stat(folder).st_mode & stat.S_IWOTH:
-        risks.append(phrase("sandbox.risk_results_writable", path=str(folder)))
+    if out_dir.exists() and os.stat(out_dir).st_mode & stat.S_IWOTH:
+        risks.append(phrase("sandbox.risk_results_writable", path=str(out_dir)))
     return risks
 
 
