@@ -19,8 +19,15 @@ from autograder.grade.batch import GradeSettings, grade_batch
 CORPUS = Path(__file__).resolve().parent / "submissions"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text())
 MISTAKES = sorted(name for name, entry in MANIFEST.items() if entry["kind"] == "mistake")
+
+
+def _listed(codes: str | list[str]) -> list[str]:
+    """An exercise's expected codes: one, or several when a submission makes several mistakes in it."""
+    return codes if isinstance(codes, list) else [codes]
+
+
 DIAGNOSED = sorted((name, exercise, code) for name, entry in MANIFEST.items()
-                   for exercise, code in entry.get("codes", {}).items())
+                   for exercise, codes in entry.get("codes", {}).items() for code in _listed(codes))
 # Codes that say something is wrong without saying which mistake it is.
 GENERIC = {"value.mismatch", "shape.wrong", "shapes.wrong", "student.error"}
 
@@ -81,7 +88,7 @@ def test_the_diagnosis_names_the_mistake(graded, student, exercise, code):
 def test_at_least_nine_in_ten_mistakes_are_named(graded):
     named = [name for name in MISTAKES
              if any(code not in GENERIC and code in codes_of(graded[name], exercise)
-                    for exercise, code in MANIFEST[name]["codes"].items())]
+                    for exercise, codes in MANIFEST[name]["codes"].items() for code in _listed(codes))]
     rate = len(named) / len(MISTAKES)
     print(f"diagnosis rate: {len(named)}/{len(MISTAKES)} = {rate:.0%}")
     assert rate >= 0.9, sorted(set(MISTAKES) - set(named))

@@ -237,6 +237,15 @@ student("helpers_and_extra_cells", "correct", "helper functions, a lookup table 
             insert_after("TestModel_solution", code_cell("scratch = TestModel([2, 3])\nprint(scratch(X).shape)"))(
                 insert_after("setup", code_cell("rng = np.random.default_rng(0)\nprint('setup done')"))(cells))))
 
+student("sigmoid_helper_called", "correct", "a helper of their own named sigmoid, written out and called by name, "
+        "and tf.nn's relu and tanh looked up by the activation's name",
+        code=edit("dense_forward_matmul", ("return 1 / (1 + tf.exp(-z))", "return sigmoid(z)"),
+                  ("def apply_activation(", "def sigmoid(z):\n    return 1 / (1 + tf.exp(-z))"
+                                            "\n\n\ndef apply_activation("),
+                  ('    if activation == "relu":\n        return tf.maximum(z, 0.0)\n'
+                   '    if activation == "tanh":\n        return tf.tanh(z)\n',
+                   '    if activation in ("relu", "tanh"):\n        return getattr(tf.nn, activation)(z)\n')))
+
 student("korean", "correct", "Korean comments, Korean variable names and a Korean written answer", code={
     "dense_forward_matmul": '''def apply_activation(z, activation="sigmoid"):
     """활성화 함수를 이름으로 골라 적용한다."""
@@ -422,6 +431,56 @@ mistake("cascade_input_reused", "fed the original X into every layer", "cascade_
         edit("cascade_forward", ("tf.linalg.matmul(A, W)", "tf.linalg.matmul(X, W)")))
 mistake("cascade_skips_last", "looped over all layers but the last", "cascade_forward", "cascade.skips_layer", 0,
         edit("cascade_forward", ("zip(weights, biases)", "zip(weights[:-1], biases[:-1])")))
+
+
+# Broken rules: each zeroes the tests it touched (autograder.grade.rules); the other tests count.
+
+SIGMOID = "return 1 / (1 + tf.exp(-z))"
+# The sigmoid cases of dense_forward_matmul are worth 3 + 2 + 2 = 7; relu, tanh and linear keep their 8 points.
+# dense_forward_dot and cascade_forward share apply_activation but have no rule about the sigmoid.
+mistake("builtin_sigmoid", "called tf.nn.sigmoid where the sigmoid must be written out", "dense_forward_matmul",
+        "forbidden.builtin_sigmoid", 8, edit("dense_forward_matmul", (SIGMOID, "return tf.nn.sigmoid(z)")))
+mistake("keras_activation_get", "took every activation from tf.keras.activations.get, the sigmoid included",
+        "dense_forward_matmul", "forbidden.builtin_sigmoid", 8,
+        edit("dense_forward_matmul", ('    if activation == "sigmoid":\n        ' + SIGMOID,
+                                      "    return tf.keras.activations.get(activation)(z)")))
+mistake("sigmoid_by_getattr", "reached tf.nn.sigmoid through getattr with a name built from pieces",
+        "dense_forward_matmul", "forbidden.builtin_sigmoid", 8,
+        edit("dense_forward_matmul", (SIGMOID, 'return getattr(tf.nn, "sig" + "moid")(z)')))
+mistake("sigmoid_by_alias", "imported TensorFlow a second time as t and called t.math.sigmoid",
+        "dense_forward_matmul", "forbidden.builtin_sigmoid", 8,
+        edit("dense_forward_matmul", ("def apply_activation(", "import tensorflow as t\n\n\ndef apply_activation("),
+                                      (SIGMOID, "return t.math.sigmoid(z)")))
+# The sigmoid cases are zeroed by the rule, the linear case (2) fails on the missing bias: relu and tanh keep 6.
+student("forbidden_and_missing_bias", "mistake", "called tf.sigmoid, and left the bias out in the linear case",
+        expected={"dense_forward_matmul": 6},
+        codes={"dense_forward_matmul": ["forbidden.builtin_sigmoid", "dense.missing_bias"]},
+        code=edit("dense_forward_matmul", (SIGMOID, "return tf.sigmoid(z)"),
+                  (MATMUL, 'if activation == "linear":\n        return tf.linalg.matmul(X, W)\n    ' + MATMUL)))
+DENSE_BY_GETATTR = ('layer = getattr(tf.keras.layers, "De" + "nse")(units=W.shape[1], activation=activation)\n'
+                    "    layer.build(X.shape)\n    layer.set_weights([np.asarray(W), np.asarray(B)])\n    return layer(X)")
+mistake("dense_by_getattr", "used a Keras Dense layer, reached through getattr, for the matrix-product layer",
+        "dense_forward_matmul", "forbidden.keras_layer", 0,
+        edit("dense_forward_matmul", (MATMUL + "\n    return apply_activation(z, activation)", DENSE_BY_GETATTR)))
+mistake("cascade_dense_by_getattr", "ran the cascade through Keras Dense layers reached through getattr",
+        "cascade_forward", "forbidden.keras_layer", 0,
+        edit("cascade_forward", ("A = apply_activation(tf.linalg.matmul(A, W) + B, activation)",
+                                 'layer = getattr(tf.keras.layers, "De" + "nse")(units=W.shape[1], activation=activation)\n'
+                                 "        layer.build(A.shape)\n        layer.set_weights([np.asarray(W), np.asarray(B)])\n"
+                                 "        A = layer(A)")))
+DOT_PRODUCT = "z = tf.reduce_sum(x * W[:, j]) + B[j]"
+mistake("einsum_in_helper", "wrote the dot product as np.einsum inside a helper function", "dense_forward_dot",
+        "forbidden.matrix_product", 0,
+        edit("dense_forward_dot", ("def dense_forward_dot(", "def dot(a, b):\n    return np.einsum(\"i,i->\", np.asarray(a), b)"
+                                                            "\n\n\ndef dense_forward_dot("),
+             (DOT_PRODUCT, "z = dot(x, W[:, j]) + B[j]")))
+mistake("matmul_in_lambda", "wrote the dot product as a lambda around the @ operator", "dense_forward_dot",
+        "forbidden.matrix_product", 0,
+        edit("dense_forward_dot", ("def dense_forward_dot(", "dot = lambda a, b: np.asarray(a) @ b\n\n\ndef dense_forward_dot("),
+             (DOT_PRODUCT, "z = dot(x, W[:, j]) + B[j]")))
+mistake("matrix_product_in_loops", "computed np.dot(X, W), the whole matrix product, inside the loops",
+        "dense_forward_dot", "forbidden.matrix_product", 0,
+        edit("dense_forward_dot", (DOT_PRODUCT, "z = np.dot(np.asarray(X), W)[i, j] + B[j]")))
 
 
 # Notebook accidents.
