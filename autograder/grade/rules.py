@@ -74,12 +74,12 @@ def evidence(exercise: Exercise, ran: Ran) -> list[Finding]:
     """The breaches the record shows, one per rule, naming what ran."""
     found = []
     for rule in exercise.static_rules:
-        seen = sorted(ran.ops & FORBIDDEN_OPS.get(rule, frozenset())) + \
+        seen = [f"TensorFlow op {name}" for name in sorted(ran.ops & FORBIDDEN_OPS.get(rule, frozenset()))] + \
             sorted(ran.calls & FORBIDDEN_CALLS.get(rule, frozenset()))
         if rule == NO_KERAS_LAYER:
             seen += [f"keras.layers.{name}" for name in sorted(ran.layers)]
         if seen:
-            found.append(Finding(rule, RULE_CODES[rule], f"ran: {', '.join(seen[:3])}", True))
+            found.append(Finding(rule, RULE_CODES[rule], ", ".join(seen[:3]), True))
     return found
 
 
