@@ -140,7 +140,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "forbidden.builtin_sigmoid": {
         "en": "`{name}` calls a ready-made sigmoid ({found}); write it out as 1 / (1 + exp(-z)), "
-              "as in section 1.2.2 of the study notes",
+              "as section 1.2.2 of the notebook does",
         "ko": "`{name}`에서 내장 sigmoid 함수({found})를 썼습니다. 1.2.2절처럼 `1 / (1 + exp(-z))`를 직접 "
               "작성하세요.",
     },
