@@ -74,7 +74,7 @@ def evidence(exercise: Exercise, ran: Ran) -> list[Finding]:
     """The breaches the record shows, one per rule, naming what ran."""
     found = []
     for rule in exercise.static_rules:
-        seen = [f"TensorFlow op {name}" for name in sorted(ran.ops & FORBIDDEN_OPS.get(rule, frozenset()))] + \
+        seen = [f"tf.raw_ops.{name}" for name in sorted(ran.ops & FORBIDDEN_OPS.get(rule, frozenset()))] + \
             sorted(ran.calls & FORBIDDEN_CALLS.get(rule, frozenset()))
         if rule == NO_KERAS_LAYER:
             seen += [f"keras.layers.{name}" for name in sorted(ran.layers)]
