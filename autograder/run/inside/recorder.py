@@ -28,9 +28,26 @@ NUMPY_PRODUCTS = ("matmul", "einsum", "tensordot", "dot", "inner")
 PRODUCTS_OF_VECTORS_ALLOWED = ("dot", "inner")
 
 
+def _library_roots() -> tuple[str, ...]:
+    """Where Python, the installed packages and the grader's own code live: calls from there are not the student's."""
+    import os
+    import sysconfig
+
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.dirname(np.__file__)),
+             os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))}
+    roots |= {path for key, path in sysconfig.get_paths().items() if key in ("stdlib", "purelib", "platlib")}
+    return tuple(os.path.join(root, "") for root in roots if root and root != os.sep)
+
+
+LIBRARY_ROOTS = _library_roots()
+
+
 def _from_student(frame) -> bool:
-    """Student code is compiled from cells, whose file names are `<cell N>` and the like."""
-    return frame is not None and frame.f_code.co_filename.startswith("<")
+    """Student code: a notebook cell (`<cell N>` here, a file under the kernel's temporary folder in Jupyter)."""
+    if frame is None:
+        return False
+    filename = frame.f_code.co_filename
+    return filename.startswith("<") or not filename.startswith(LIBRARY_ROOTS)
 
 
 class Report:
