@@ -18,7 +18,7 @@ import pytest
 from autograder.cli import main as cli
 from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
 from autograder.grade.hidden import collect
-from autograder.gradescope.lock import LOCK_FILE, lock_text
+from autograder.gradescope.lock import LOCK_FILE, lock_text, mismatches
 from autograder.gradescope.results import CONFIG_FILE, GradescopeConfig
 from autograder.gradescope.run import main as run_main
 from tests.grading import SOLUTION
@@ -120,7 +120,8 @@ def test_zip_holds_only_what_grading_needs(autograder_zip):
         names = set(archive.namelist())
     for unneeded in ("README.md", "pyproject.toml", "autograder/demo.py", "autograder/bench.py", "autograder/cli.py",
                      "autograder/gradebook.py", "autograder/report/classroom.py", "autograder/assign/__init__.py",
-                     "autograder/course/__init__.py", "autograder/gradescope/build.py", "autograder/gradescope/setup.sh"):
+                     "autograder/course/__init__.py", "autograder/gradescope/build.py", "autograder/gradescope/setup.sh",
+                     "autograder/gradescope/requirements.lock"):
         assert unneeded not in names, unneeded
     assert sorted(name for name in names if "/" not in name) == \
         sorted(["setup.sh", "run_autograder", CONFIG_FILE, "requirements.lock"])
@@ -139,6 +140,21 @@ def test_the_lock_pins_the_versions_the_tests_run_with(autograder_zip):
     assert pins["nbgrader"] == installed("nbgrader") and pins["keras"] == installed("keras")  # a dependency's dependency
     assert f"# python {sys.version_info.major}.{sys.version_info.minor}" in shipped.splitlines()
     assert len(pins) == len(set(pins)) > 50
+
+
+def test_the_images_check_finds_another_python_or_version(tmp_path):
+    """setup.sh runs this check in Gradescope's image (and in this module's set-up, where it passes)."""
+    lock = LOCK_FILE.read_text()
+    assert mismatches(lock) == []
+    numpy = f"numpy=={installed('numpy')}"
+    assert mismatches(lock.replace(numpy, "numpy==1.26.0")) == [f"numpy: {installed('numpy')}, the lock pins 1.26.0"]
+    assert mismatches(lock + "no-such-distribution==1.0\n") == ["no-such-distribution: not installed, the lock pins 1.0"]
+    other = lock.replace(f"# python {sys.version_info.major}.{sys.version_info.minor}\n", "# python 3.99\n")
+    assert [line for line in mismatches(other) if "3.99" in line]
+    (tmp_path / "stale.lock").write_text(lock.replace(numpy, "numpy==1.26.0"))
+    done = subprocess.run([sys.executable, "-m", "autograder.gradescope.lock", "--check", str(tmp_path / "stale.lock")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "numpy" in done.stderr
 
 
 def test_build_refuses_a_lock_that_is_not_what_the_tests_ran_with(tmp_path, monkeypatch, capsys):

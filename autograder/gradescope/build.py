@@ -22,7 +22,7 @@ PROJECT_DIR = PACKAGE_DIR.parent
 SCRIPTS = ("setup.sh", "run_autograder")
 # Parts of the package that grading never imports: the instructor's tools, and what the zip holds at its root.
 NOT_FOR_GRADING = ("__main__.py", "cli.py", "demo.py", "bench.py", "corpus.py", "nbgrader_run.py", "gradebook.py",
-                   "assign", "course", "report", "gradescope/build.py", "gradescope/lock.py",
+                   "assign", "course", "report", "gradescope/build.py",
                    "gradescope/requirements.lock", *(f"gradescope/{script}" for script in SCRIPTS))
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 

@@ -4,11 +4,13 @@ The lock pins every distribution the project's dependencies (pyproject.toml) nee
 at the version installed here, with the Python it ran on. `setup.sh` installs exactly these,
 with that Python, so a course built in March grades in May with March's TensorFlow. A test
 fails when the lock no longer matches the installed versions: run this command again after
-an upgrade, once the tests pass.
+an upgrade, once the tests pass. In Gradescope's image, `setup.sh` runs
+`python -m autograder.gradescope.lock --check requirements.lock` to make sure it got exactly these.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib.metadata
 import platform
 import sys
@@ -62,3 +64,37 @@ def lock_text() -> str:
 def write_lock(path: Path = LOCK_FILE) -> Path:
     path.write_text(lock_text(), encoding="utf-8")
     return path
+
+
+def mismatches(lock: str) -> list[str]:
+    """How this environment differs from the lock: another Python, or a pinned distribution missing or at
+    another version."""
+    found = []
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    wanted = [line.removeprefix(PYTHON_LINE) for line in lock.splitlines() if line.startswith(PYTHON_LINE)]
+    if wanted != [python]:
+        found.append(f"Python {python} runs here, the lock was made with Python {', '.join(wanted) or '(none named)'}")
+    for line in lock.splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            try:
+                installed = importlib.metadata.version(name)
+            except importlib.metadata.PackageNotFoundError:
+                installed = "not installed"
+            if installed != version:
+                found.append(f"{name}: {installed}, the lock pins {version}")
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`--check LOCK`: exit 1, saying what differs, when this environment is not the lock's."""
+    parser = argparse.ArgumentParser(prog="python -m autograder.gradescope.lock", description=__doc__)
+    parser.add_argument("--check", type=Path, required=True, metavar="LOCK")
+    found = mismatches(parser.parse_args(argv).check.read_text(encoding="utf-8"))
+    for line in found:
+        print(f"not as tested: {line}", file=sys.stderr)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

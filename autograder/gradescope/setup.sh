@@ -25,7 +25,8 @@ if [ -z "${GRADESCOPE_PYTHON:-}" ]; then
     "$ROOT/venv/bin/pip" check
 fi
 PYTHON="${GRADESCOPE_PYTHON:-$ROOT/venv/bin/python}"
-# Checks that run everywhere: the runner imports with its dependencies (the package itself is only
-# in $ROOT/source, which the sandbox does not mount), and bubblewrap is there.
+# Checks that run everywhere: the Python and every version are the lock's, the runner imports (the
+# package itself is only in $ROOT/source, which the sandbox does not mount), and bubblewrap is there.
+PYTHONPATH="$ROOT/source" "$PYTHON" -m autograder.gradescope.lock --check "$LOCK"
 PYTHONPATH="$ROOT/source" TF_CPP_MIN_LOG_LEVEL=3 "$PYTHON" -c 'import tensorflow, autograder.gradescope.run'
 bwrap --version
