@@ -9,9 +9,13 @@ import io
 import json
 import os
 import re
+import secrets
 import shlex
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -67,7 +71,7 @@ def workflow(tmp_path_factory) -> dict:
         logs[" ".join(words[:2])] = done.stdout + done.stderr
         if words[:2] == ["nbgrader", "autograde"]:
             after_autograde = gradebook_scores(cwd)
-    return {"course": cwd, "logs": logs, "nbgrader_scores": after_autograde}
+    return {"course": cwd, "logs": logs, "nbgrader_scores": after_autograde, "env": env}
 
 
 def test_the_workflow_starts_from_an_empty_folder_outside_the_repository(workflow):
@@ -138,6 +142,50 @@ def test_the_graders_csv_report_and_feedback_say_who_was_late_and_by_how_much(wo
     assert "after the due date" not in (grades / "report" / "students" / "ada.md").read_text()
     feedback = workflow["course"] / "feedback" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.html"
     assert "dense_forward_matmul: 0 / 15 (failed)" in feedback.read_text()
+
+
+def formgrader_call(base: str, token: str, path: str, body: dict | None = None):
+    request = urllib.request.Request(base + path, method="PUT" if body is not None else "GET",
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def test_formgrader_started_as_the_readme_says_grades_the_written_question(workflow, tmp_path):
+    """`jupyter lab` in the course folder; formgrader's own API does what its page does when a grader scores the
+    written answer; the gradebook then holds it beside the automatic scores."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token, base = secrets.token_hex(16), f"http://127.0.0.1:{port}"
+    with open(tmp_path / "lab.log", "w") as log:
+        lab = subprocess.Popen(["jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+                                f"--IdentityProvider.token={token}", *(["--allow-root"] if os.geteuid() == 0 else [])],
+                               cwd=workflow["course"], env=workflow["env"],
+                               stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                assignments = formgrader_call(base, token, "/formgrader/api/assignments")
+                break
+            except OSError:
+                assert lab.poll() is None and time.monotonic() < deadline, (tmp_path / "lab.log").read_text()[-3000:]
+                time.sleep(2)
+        [assignment] = assignments
+        assert (assignment["name"], assignment["display_duedate"], assignment["num_submissions"]) == \
+            (ASSIGNMENT, f"{DUE_UTC} UTC", 2)
+        submissions = formgrader_call(base, token, f"/formgrader/api/submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}")
+        [ada] = [s for s in submissions if s["student"] == "ada"]
+        grades = formgrader_call(base, token, f"/formgrader/api/grades?submission_id={ada['id']}")
+        [written] = [g for g in grades if g["name"] == "architecture_concept"]
+        assert written["needs_manual_grade"] and written["max_score"] == 5
+        formgrader_call(base, token, f"/formgrader/api/grade/{written['id']}", {"manual_score": 4})
+    finally:
+        lab.terminate()
+        lab.wait(timeout=60)
+    assert gradebook_scores(workflow["course"]) == {"ada": 99.0, "bob": 80.0}
 
 
 def test_init_refuses_the_repository_a_used_folder_and_a_date_that_is_no_date(tmp_path, capsys):
