@@ -394,9 +394,18 @@ class SandboxedWorker:
             data = self.control.recv(65536)
         except (TimeoutError, socket.timeout):
             raise WorkerFailed("the worker stopped answering") from None
+        except OSError:
+            raise WorkerFailed("the worker exited") from None
         if not data:
             raise WorkerFailed("the worker exited")
         return json.loads(data)
+
+    def _send(self, request: dict, fds: tuple[int, ...] = ()) -> None:
+        """A request to the worker; one that has died is a WorkerFailed, as when it stops answering."""
+        try:
+            socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
+        except OSError:
+            raise WorkerFailed("the worker exited") from None
 
     def spawn(self, seed: int, module_name: str) -> StudentProcess:
         grader_end, student_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -407,8 +416,10 @@ class SandboxedWorker:
                    "limits": self.limits.as_dict(), "memory_cgroup": self._cgroup_inside(),
                    "no_new_processes": self.cgroup is None and platform.machine() == "x86_64"}
         self._oom_kills_before = self.cgroup.oom_kills() if self.cgroup else 0
-        socket.send_fds(self.control, [json.dumps(request).encode()], [student_end.fileno()])
-        student_end.close()
+        try:
+            self._send(request, (student_end.fileno(),))
+        finally:
+            student_end.close()
         if self._receive(30.0).get("op") != "spawned":
             raise WorkerFailed("the worker did not fork a student process")
         return StudentProcess(self, grader_end, self.limits)
@@ -425,7 +436,7 @@ class SandboxedWorker:
                 raise WorkerFailed("no grace")
             message = self._receive(grace_s)
         except WorkerFailed:
-            self.control.send(json.dumps({"op": "kill"}).encode())
+            self._send({"op": "kill"})
             message = self._receive(30.0)
         hits = self.cgroup.oom_kills() - self._oom_kills_before if self.cgroup else 0
         return ExitReport(message["exit_code"], message["cpu_s"], message["max_rss_kb"],
