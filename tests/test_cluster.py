@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 pytest.importorskip("distributed")
+import psutil  # noqa: E402  (a dependency of Dask distributed)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "submissions" / "notebooks"
@@ -95,3 +101,142 @@ def test_loopback_and_tls_addresses_are_accepted_and_insecure_lifts_the_refusal(
     for address in ("local:0", "local:x", "ucx://127.0.0.1:8786"):
         with pytest.raises(ClusterError):
             check_address(address)
+
+
+def dask_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "distributed.cli.dask_" + args[0], *args[1:]]
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory):
+    """A real `dask scheduler` and two `dask worker` processes on 127.0.0.1, stopped after the module."""
+    folder = tmp_path_factory.mktemp("dask")
+    address_file = folder / "scheduler.json"
+    processes = [subprocess.Popen(dask_command("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                               "--scheduler-file", str(address_file)),
+                                  cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  start_new_session=True)]
+    deadline = time.monotonic() + 60
+    while not address_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    address = json.loads(address_file.read_text())["address"]
+    assert address.startswith("tcp://127.0.0.1:")
+    for _ in range(2):
+        processes.append(subprocess.Popen(
+            dask_command("worker", address, "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard"),
+            cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+    yield address, processes
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def grading_processes(root: psutil.Process) -> list[tuple[psutil.Process, psutil.Process]]:
+    """(Dask worker process, warm worker) pairs under `root` whose warm worker has a student process running."""
+    pairs = []
+    for process in root.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if (process.name() != "bwrap" and "autograder.run.inside.zygote" in " ".join(process.cmdline())
+                    and process.children()):
+                holder = process
+                while holder.name() == "bwrap" or "zygote" in " ".join(holder.cmdline()):
+                    holder = holder.parent()
+                pairs.append((holder, process))
+    return pairs
+
+
+def kill_while_grading(roots: list[int], pick: Callable[[tuple], psutil.Process], timeout_s: float = 300) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for root in roots:
+            with contextlib.suppress(psutil.Error):
+                pairs = grading_processes(psutil.Process(root))
+                if pairs:
+                    pick(pairs[0]).send_signal(signal.SIGKILL)
+                    return
+        time.sleep(0.1)
+    raise AssertionError("nothing was being graded")
+
+
+def assert_every_result_once(expected: Path, out: Path) -> None:
+    assert_same_results(expected, out)
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "a temporary file was left"
+
+
+def test_real_scheduler_and_workers_survive_a_killed_dask_worker(subset, graded_locally, scheduler, tmp_path):
+    address, (_, *workers) = scheduler
+    out = tmp_path / "out"
+    client = subprocess.Popen(grade_command(subset, out, "--cluster", address), cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    kill_while_grading([w.pid for w in workers], pick=lambda pair: pair[0])
+    stdout, stderr = client.communicate(timeout=600)
+    assert client.returncode == 0, stderr
+    assert f"Dask cluster at {address}: 2 workers" in stderr
+    assert_every_result_once(graded_locally, out)
+
+
+def test_a_killed_warm_worker_inside_a_dask_worker_is_started_again(subset, graded_locally, scheduler, tmp_path):
+    address, (_, *workers) = scheduler
+    out = tmp_path / "out"
+    client = subprocess.Popen(grade_command(subset, out, "--cluster", address), cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    kill_while_grading([w.pid for w in workers], pick=lambda pair: pair[1])
+    stdout, stderr = client.communicate(timeout=600)
+    assert client.returncode == 0, stderr
+    assert_every_result_once(graded_locally, out)
+
+
+def test_a_killed_client_leaves_whole_results_and_the_rerun_resumes(subset, graded_locally, scheduler, tmp_path):
+    address, _ = scheduler
+    out = tmp_path / "out"
+    client = subprocess.Popen(grade_command(subset, out, "--cluster", address), cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not list(out.glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    client.kill()
+    client.wait()
+    first = {p.name: p.stat().st_mtime_ns for p in out.glob("*.json")}
+    assert first and len(first) < len(SUBSET), "the client was killed in the middle"
+    rerun = subprocess.run(grade_command(subset, out, "--cluster", address), cwd=ROOT, capture_output=True,
+                           text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert all((out / name).stat().st_mtime_ns == mtime for name, mtime in first.items())
+    assert_every_result_once(graded_locally, out)
+
+
+def test_a_submission_dask_gives_up_on_is_a_grader_failure_and_the_batch_goes_on(subset, graded_locally, tmp_path):
+    out = tmp_path / "out"
+    environment = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
+    client = subprocess.Popen(grade_command(subset, out, "--cluster", "local:2"), cwd=ROOT, env=environment,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    kill_while_grading([client.pid], pick=lambda pair: pair[0])
+    stdout, stderr = client.communicate(timeout=600)
+    assert client.returncode == 0, stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in graded_locally.iterdir())
+    failed = []
+    for name in SUBSET:
+        result = json.loads((out / f"{name}.json").read_text())
+        if "grader.cluster_failed" in result["exercises"]["dense_shapes"]["codes"]:
+            failed.append(name)
+            assert result["score"] == 0 and "Dask workers grading it died" in result["problems"][0]
+        else:
+            assert stable(result) == stable(json.loads((graded_locally / f"{name}.json").read_text()))
+    assert failed
+
+
+def test_a_lost_scheduler_ends_the_command_with_a_clear_message_and_whole_results(subset, scheduler, tmp_path):
+    """Last of the module: it kills the module's scheduler."""
+    address, (scheduler_process, *workers) = scheduler
+    out = tmp_path / "out"
+    client = subprocess.Popen(grade_command(subset, out, "--cluster", address), cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    kill_while_grading([w.pid for w in workers], pick=lambda pair: psutil.Process(scheduler_process.pid))
+    stdout, stderr = client.communicate(timeout=300)
+    assert client.returncode == 3
+    assert f"error: lost the Dask scheduler at {address}" in stderr and "running the same command again resumes" in stderr
+    assert "Traceback" not in stderr
+    assert not (out / "grades.csv").exists()
+    for path in out.glob("*.json"):
+        assert json.loads(path.read_text())["sha256"]

@@ -17,17 +17,19 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import ipaddress
+import logging
 import queue
 import socket
 import sys
 import tempfile
 import threading
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 from distributed import Client, LocalCluster, as_completed, get_worker
+from distributed.comm import CommClosedError
 from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.scheduler import KilledWorker
 
@@ -201,7 +203,13 @@ def connect(address: str):
             client = stack.enter_context(Client(target, set_as_default=False, timeout=30))
         except (OSError, TimeoutError) as error:
             raise ClusterError(f"could not reach the Dask scheduler at {address}: {error}") from None
-        yield client
+        try:
+            yield client
+        except (CommClosedError, CancelledError, ClusterLost) as error:
+            # The scheduler is gone: Dask's own tracebacks about it while closing add nothing to ours.
+            logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
+            raise ClusterLost(f"lost the Dask scheduler at {address} while grading; results written so far are kept, "
+                              "and running the same command again resumes") from error
 
 
 def _worker_count(client) -> int:
@@ -232,8 +240,7 @@ def grade_on_cluster(paths: list[Path], out_dir: Path, settings: GradeSettings, 
             nonlocal warned, workers
             request, sha256 = asked.pop(future.key)
             if future.status == "cancelled":
-                raise ClusterLost(f"lost the Dask scheduler at {address} while grading; results written so far are "
-                                  "kept, and running the same command again resumes")
+                raise ClusterLost(future.key)
             if future.status == "error":
                 error = future.exception()
                 result = grader_failure(request, sha256, _describe_failure(error), settings)
