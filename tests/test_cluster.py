@@ -82,9 +82,8 @@ def test_a_local_cluster_gives_the_local_graders_results_file_for_file(subset, g
     assert late["seconds_late"] == 22 * 3600
 
 
-@pytest.mark.parametrize("address", ["tcp://10.0.0.7:8786", "192.168.1.20:8786", "tcp://example.org:8786"])
-def test_an_address_off_this_machine_is_refused_without_insecure(subset, tmp_path, address):
-    done = subprocess.run(grade_command(subset, tmp_path / "out", "--cluster", address), cwd=ROOT,
+def test_an_address_off_this_machine_is_refused_without_insecure(subset, tmp_path):
+    done = subprocess.run(grade_command(subset, tmp_path / "out", "--cluster", "tcp://10.0.0.7:8786"), cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 3
     assert "refusing" in done.stderr and "tls://" in done.stderr and "--insecure" in done.stderr
@@ -98,7 +97,8 @@ def test_loopback_and_tls_addresses_are_accepted_and_insecure_lifts_the_refusal(
                     "tls://grader.example.org:8786", "local:2"):
         check_address(address)
     check_address("tcp://10.0.0.7:8786", insecure=True)
-    for address in ("local:0", "local:x", "ucx://127.0.0.1:8786"):
+    for address in ("tcp://10.0.0.7:8786", "192.168.1.20:8786", "tcp://example.org:8786", "tcp://0.0.0.0:8786",
+                    "local:0", "local:x", "ucx://127.0.0.1:8786"):
         with pytest.raises(ClusterError):
             check_address(address)
 
