@@ -22,7 +22,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.cli import main as cli
-from autograder.course import KERNEL_NAME, PACKAGE_PARENT, CourseError, apply_late_penalties, init_course
+from autograder.course import (KERNEL_NAME, PACKAGE_PARENT, CourseError, apply_late_penalties, check_kernel,
+                               init_course, kernel_spec)
 from autograder.exercises import ASSIGNMENT, AUTOMATIC
 from autograder.gradebook import nbgrader_export_csv, write_gradebook
 from autograder.lateness import late_text, lateness, read_timestamp, seconds_late, utc_text
@@ -259,3 +260,12 @@ def test_the_courses_late_penalty_is_applied_as_nbgrader_applies_it(tmp_path):
     assert (rows["ada"]["late_submission_penalty"], rows["ada"]["score"]) == ("0.0", "95.0")
     own = {row["student_id"]: row for row in csv.DictReader(io.StringIO(nbgrader_export_csv(results, penalties)))}
     assert own == rows
+
+
+def test_a_kernel_that_imports_another_autograder_is_refused(tmp_path):
+    (tmp_path / "autograder").mkdir()
+    (tmp_path / "autograder" / "__init__.py").write_text("")
+    spec = kernel_spec()
+    check_kernel(spec)
+    with pytest.raises(CourseError, match="does not import this autograder"):
+        check_kernel({**spec, "env": {**spec["env"], "PYTHONPATH": str(tmp_path)}})

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,10 +98,11 @@ def kernel_spec() -> dict:
 
 
 def check_kernel(spec: dict) -> None:
-    """The kernel's Python must import ipykernel and this very package."""
+    """The kernel's Python must import ipykernel and this very package, from a folder that is not this checkout
+    (as graded notebooks run in the course's folders)."""
     probe = "import ipykernel, autograder; print(autograder.__file__)"
     done = subprocess.run([spec["argv"][0], "-c", probe], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **spec["env"]})
+                          env={**os.environ, **spec["env"]}, cwd=tempfile.gettempdir())
     found = Path(done.stdout.strip() or ".").resolve()
     if done.returncode != 0 or found != Path(autograder.__file__).resolve():
         raise CourseError(f"the grading kernel's Python ({spec['argv'][0]}) does not import this autograder "
