@@ -50,6 +50,8 @@ c.CourseDirectory.submitted_directory = "submitted"  # submitted/<student>/{assi
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.db_url = "sqlite:///" + str(COURSE / "gradebook.db")
+# nbgrader's exchange, if students fetch and submit through it (release_assignment, collect, release_feedback):
+# c.Exchange.root = "/srv/nbgrader/exchange"
 
 # The due date is kept in the gradebook, not here. `autograder course init --due` set it; to change it:
 #     nbgrader db assignment add {assignment} --duedate="2026-12-01 23:59:00 Asia/Seoul"
