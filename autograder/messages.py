@@ -447,6 +447,55 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "command.class_report": {"en": "class report: {path}", "ko": "전체 결과 보고서: {path}"},
     "command.no_results": {"en": "error: no results in {dir}", "ko": "오류: {dir}에 채점 결과가 없습니다."},
+    # `autograder grade --cluster`: the command line's words about the Dask cluster.
+    "command.cluster_needs_dask": {
+        "en": "error: --cluster needs Dask distributed: pip install '.[cluster]'",
+        "ko": "오류: --cluster를 쓰려면 Dask distributed가 있어야 합니다: pip install '.[cluster]'",
+    },
+    "command.cluster_bad_address": {
+        "en": "error: --cluster takes local:N (N at least 1), tls://HOST:PORT or tcp://HOST:PORT, not {address}",
+        "ko": "오류: --cluster에는 local:N(N은 1 이상), tls://HOST:PORT, tcp://HOST:PORT 가운데 하나를 주어야 "
+              "합니다. 받은 값: {address}",
+    },
+    "command.cluster_insecure": {
+        "en": "error: refusing {address}: tcp:// is neither authenticated nor encrypted, and Dask runs what it "
+              "receives, so anyone on the network could run code on this machine and on the workers. Use tls:// "
+              "with certificates (see the README), or pass --insecure on a network only you can reach.",
+        "ko": "오류: {address}에는 연결하지 않습니다. tcp://는 인증도 암호화도 하지 않고 Dask는 받은 것을 그대로 "
+              "실행하므로, 네트워크의 누구든 이 컴퓨터와 워커에서 코드를 실행할 수 있습니다. 인증서를 쓰는 "
+              "tls://를 쓰거나(README 참고), 나만 접근할 수 있는 네트워크라면 --insecure를 붙이세요.",
+    },
+    "command.cluster_unreachable": {
+        "en": "error: could not reach the Dask scheduler at {address}: {reason}",
+        "ko": "오류: {address}의 Dask 스케줄러에 연결하지 못했습니다: {reason}",
+    },
+    "command.cluster_no_workers": {
+        "en": "error: the Dask cluster at {address} still has no worker after {seconds} s",
+        "ko": "오류: {seconds}초를 기다렸지만 {address}의 Dask 클러스터에 워커가 하나도 없습니다.",
+    },
+    "command.cluster_lost": {
+        "en": "error: lost the Dask scheduler at {address} while grading; the results written so far are kept, "
+              "and running the same command again resumes",
+        "ko": "오류: 채점하는 중에 {address}의 Dask 스케줄러와 연결이 끊겼습니다. 지금까지 저장한 결과는 그대로 "
+              "있으니, 같은 명령을 다시 실행하면 이어서 채점합니다.",
+    },
+    "command.cluster_started": {
+        "en": "grading on the Dask cluster at {address}: {workers} workers",
+        "ko": "{address}의 Dask 클러스터에서 채점합니다: 워커 {workers}개",
+    },
+    "command.cluster_worker_unsandboxed": {
+        "en": "error: refusing to grade: the Dask worker {worker} has no bubblewrap (bwrap) to make a sandbox. "
+              "Install it on every worker (apt-get install bubblewrap), or pass --unsandboxed to accept running "
+              "untrusted code there without one.",
+        "ko": "오류: 채점하지 않습니다. Dask 워커 {worker}에 bubblewrap(bwrap)이 없어 샌드박스를 만들 수 "
+              "없습니다. 모든 워커에 bubblewrap을 설치하거나(apt-get install bubblewrap), 믿을 수 없는 코드를 "
+              "샌드박스 없이 실행해도 된다면 --unsandboxed를 붙이세요.",
+    },
+    "command.cluster_ran_unsandboxed": {
+        "en": "WARNING: a Dask worker has no bubblewrap (bwrap): student code ran there WITHOUT a sandbox.",
+        "ko": "경고: bubblewrap(bwrap)이 없는 Dask 워커가 있어, 그 워커에서는 학생 코드를 샌드박스 없이 "
+              "실행했습니다.",
+    },
     "command.no_sandbox": {
         "en": "WARNING: bubblewrap (bwrap) is not available: student code runs WITHOUT a sandbox (in separate "
               "processes and never as root, but able to use the network). {risks}",
