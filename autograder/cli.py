@@ -31,12 +31,12 @@ def _grade(args: argparse.Namespace) -> int:
         try:
             from autograder.grade.cluster import ClusterError, grade_on_cluster
         except ImportError:
-            print("error: --cluster needs Dask distributed: pip install '.[cluster]'", file=sys.stderr)
+            print(render("command.cluster_needs_dask", {}, args.lang), file=sys.stderr)
             return 2
         try:
             results = grade_on_cluster(args.paths, args.out, settings, args.cluster, args.insecure)
         except ClusterError as error:
-            print(f"error: {error}", file=sys.stderr)
+            print(render(error.code, error.params, args.lang), file=sys.stderr)
             return 3
     else:
         try:

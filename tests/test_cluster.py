@@ -240,3 +240,21 @@ def test_a_lost_scheduler_ends_the_command_with_a_clear_message_and_whole_result
     assert not (out / "grades.csv").exists()
     for path in out.glob("*.json"):
         assert json.loads(path.read_text())["sha256"]
+
+
+def test_a_worker_without_a_sandbox_refuses_unless_the_instructor_accepts_it(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(CORPUS / "reference.ipynb", folder)
+    environment = {**os.environ, "AUTOGRADER_SANDBOX": "off"}
+    refused = subprocess.run(grade_command(folder, tmp_path / "refused", "--cluster", "local:1"), cwd=ROOT,
+                             env=environment, capture_output=True, text=True, timeout=600)
+    assert refused.returncode == 3
+    assert "refusing to grade: the Dask worker tcp://127.0.0.1:" in refused.stderr and "--unsandboxed" in refused.stderr
+    assert not list((tmp_path / "refused").glob("*.json"))
+    accepted = subprocess.run(grade_command(folder, tmp_path / "accepted", "--cluster", "local:1", "--unsandboxed"),
+                              cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "student code ran there WITHOUT a sandbox" in accepted.stderr
+    result = json.loads((tmp_path / "accepted" / "reference.json").read_text())
+    assert result["score"] == 95 and result["sandboxed"] is False

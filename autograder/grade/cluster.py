@@ -39,6 +39,7 @@ from autograder.grade.batch import (GradeSettings, Progress, WarmWorker, grades_
 from autograder.grade.submission import (Submission, discover, parse_submission, read_submission_bytes,
                                          submission_digest, submission_timestamp, unreadable_submission)
 from autograder.lateness import lateness
+from autograder.messages import render
 from autograder.results import SubmissionResult, summarize_exercise
 from autograder.run.sandbox import Limits, sandbox_available
 
@@ -50,11 +51,20 @@ FIRST_CLUSTER_SLOT, LAST_CLUSTER_SLOT = 1000, 5000
 
 
 class ClusterError(RuntimeError):
-    """The cluster cannot be used, or was lost; results already written are kept."""
+    """The cluster cannot be used, or was lost; results already written are kept.
+    `code` and `params` are the catalog message that says so."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(render(code, params, "en"))
+        self.code, self.params = code, params
 
 
-class ClusterLost(ClusterError):
-    pass
+class ClusterLost(Exception):
+    """The scheduler is gone (raised where a call notices it; `connect` says it as a ClusterError)."""
+
+
+class UnsandboxedWorker(Exception):
+    """A Dask worker that cannot make a sandbox refuses to grade, unless the instructor accepted that."""
 
 
 def check_address(address: str, insecure: bool = False) -> None:
@@ -66,19 +76,16 @@ def check_address(address: str, insecure: bool = False) -> None:
     if address.startswith("local:"):
         count = address.removeprefix("local:")
         if not count.isdigit() or int(count) < 1:
-            raise ClusterError(f"--cluster local:N needs a number of workers N >= 1, not {address!r}")
+            raise ClusterError("command.cluster_bad_address", address=address)
         return
     scheme = address.split("://", 1)[0] if "://" in address else "tcp"
     if scheme == "tls":
         return
     if scheme != "tcp":
-        raise ClusterError(f"--cluster takes local:N, tcp://HOST:PORT or tls://HOST:PORT, not {address!r}")
+        raise ClusterError("command.cluster_bad_address", address=address)
     host = urlsplit(address if "://" in address else f"tcp://{address}").hostname or ""
     if not insecure and not _loopback(host):
-        raise ClusterError(
-            f"refusing {address}: tcp:// is unauthenticated and unencrypted, and Dask runs what it receives, "
-            "so anyone on the network could run code on this machine and the workers. Use tls:// with "
-            "certificates (see README), or pass --insecure on a network only you can reach.")
+        raise ClusterError("command.cluster_insecure", address=address)
 
 
 def _loopback(host: str) -> bool:
@@ -104,7 +111,7 @@ class _SlotClaim:
                 continue
             self.slot, self.handle = slot, handle
             return
-        raise ClusterError("no free slot for another warm worker on this machine")
+        raise RuntimeError("no free slot for another warm worker on this machine")
 
     def release(self) -> None:
         self.handle.close()
@@ -116,27 +123,33 @@ class WarmWorkerPlugin(WorkerPlugin):
     One thread of the plugin's own starts it and grades on it, for the Dask worker's whole
     life: bubblewrap's --die-with-parent ends the sandbox when the thread that started it
     ends, and Dask's task threads come and go. Setup returns at once, so the Dask worker
-    keeps answering its scheduler while TensorFlow is imported.
+    keeps answering its scheduler while TensorFlow is imported. Where bubblewrap cannot make a
+    sandbox, the worker refuses every submission unless the instructor passed --unsandboxed.
     """
 
-    def __init__(self, sandbox: bool | None, limits: Limits):
-        self.sandbox, self.limits = sandbox, limits
+    def __init__(self, sandbox: bool | None, unsandboxed: bool, limits: Limits):
+        self.sandbox, self.unsandboxed, self.limits = sandbox, unsandboxed, limits
 
     def setup(self, worker) -> None:
+        self.address = worker.address
         self.claim = _SlotClaim()
         self.jobs: queue.Queue = queue.Queue()
         self.thread = threading.Thread(target=self._serve, name="autograder-warm-worker", daemon=True)
         self.thread.start()
 
     def _serve(self) -> None:
-        warm = WarmWorker(self.claim.slot, sandbox_available() if self.sandbox is None else self.sandbox,
-                          self.limits)
+        sandboxed = sandbox_available() if self.sandbox is None else self.sandbox
+        refused = not sandboxed and not self.unsandboxed
+        warm = WarmWorker(self.claim.slot, sandboxed, self.limits)
         with contextlib.suppress(Exception):  # a failed start is tried again, and reported, by the first task
-            warm.start_if_needed()
+            if not refused:
+                warm.start_if_needed()
         try:
             while (job := self.jobs.get()) is not None:
                 submission, settings, reply = job
                 try:
+                    if refused:
+                        raise UnsandboxedWorker(self.address)
                     reply.set_result(warm.grade(submission, settings))
                 except BaseException as error:
                     reply.set_exception(error)
@@ -202,14 +215,13 @@ def connect(address: str):
         try:
             client = stack.enter_context(Client(target, set_as_default=False, timeout=30))
         except (OSError, TimeoutError) as error:
-            raise ClusterError(f"could not reach the Dask scheduler at {address}: {error}") from None
+            raise ClusterError("command.cluster_unreachable", address=address, reason=error) from None
         try:
             yield client
         except (CommClosedError, CancelledError, ClusterLost) as error:
             # The scheduler is gone: Dask's own tracebacks about it while closing add nothing to ours.
             logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
-            raise ClusterLost(f"lost the Dask scheduler at {address} while grading; results written so far are kept, "
-                              "and running the same command again resumes") from error
+            raise ClusterError("command.cluster_lost", address=address) from error
 
 
 def _worker_count(client) -> int:
@@ -226,13 +238,14 @@ def grade_on_cluster(paths: list[Path], out_dir: Path, settings: GradeSettings, 
     results: dict[str, dict] = {}
     warned = False
     with connect(address) as client:
-        client.register_plugin(WarmWorkerPlugin(settings.sandbox, settings.limits), name=PLUGIN_NAME)
+        client.register_plugin(WarmWorkerPlugin(settings.sandbox, settings.unsandboxed, settings.limits),
+                               name=PLUGIN_NAME)
         try:
             client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
         except TimeoutError:
-            raise ClusterError(f"the Dask cluster at {address} has no worker after {WORKERS_TIMEOUT_S:g} s") from None
+            raise ClusterError("command.cluster_no_workers", address=address, seconds=int(WORKERS_TIMEOUT_S)) from None
         workers = _worker_count(client)
-        print(f"grading on the Dask cluster at {address}: {workers} workers", file=log)
+        print(render("command.cluster_started", {"address": address, "workers": workers}, settings.lang), file=log)
         pending = as_completed(loop=client.loop)
         asked: dict[str, tuple[dict, str]] = {}
 
@@ -243,6 +256,8 @@ def grade_on_cluster(paths: list[Path], out_dir: Path, settings: GradeSettings, 
                 raise ClusterLost(future.key)
             if future.status == "error":
                 error = future.exception()
+                if isinstance(error, UnsandboxedWorker):
+                    raise ClusterError("command.cluster_worker_unsandboxed", worker=error.args[0])
                 result = grader_failure(request, sha256, _describe_failure(error), settings)
             else:
                 result = future.result()
@@ -253,8 +268,7 @@ def grade_on_cluster(paths: list[Path], out_dir: Path, settings: GradeSettings, 
             results[request["student"]] = result
             if not result["sandboxed"] and result["versions"] and not warned:
                 warned = True
-                print("WARNING: a Dask worker has no bubblewrap (bwrap): student code ran there WITHOUT a sandbox.",
-                      file=log)
+                print(render("command.cluster_ran_unsandboxed", {}, settings.lang), file=log)
             bar.step(f"[{workers} workers] {request['student']}")
 
         for request, sha256 in _requests(found):
