@@ -259,3 +259,12 @@ def test_a_lookup_is_a_possible_breach_only_where_the_forbidden_thing_lives():
     assert possibly_broken("dense_forward_dot", looked_up.replace("tf.nn", "tf.linalg")) == {"forbidden.matrix_product"}
     assert possibly_broken("dense_forward_dot", looked_up.replace("tf.nn", "tf")) == \
         {"forbidden.matrix_product", "forbidden.keras_layer"}
+
+
+@pytest.mark.parametrize("step", ["f{k}(x) or f{k}(x)", "[f{k}, f{k}][0](x)"])
+def test_code_made_to_be_slow_to_read_is_read_quickly_and_still_judged(step):
+    helpers = "def f0(x):\n    return tf.sigmoid(x)\n" + "".join(
+        f"def f{k + 1}(x):\n    return {step.format(k=k)}\n" for k in range(60))
+    names = "n0 = 'ab'\n" + "".join(f"n{k + 1} = n{k} + n{k}\n" for k in range(60))
+    found = findings("dense_forward_matmul", helpers, names, MATMUL.format(activation="f60(z)"))  # 2**60 paths
+    assert "forbidden.builtin_sigmoid" in {f.code for f in found}
