@@ -59,13 +59,23 @@ FORBIDDEN_BY_RUNNING = {"own_sigmoid": {"no_matrix_product"}, "getattr_sigmoid":
 
 @pytest.fixture(scope="module")
 def namespace():
+    import keras
+
+    einsum = np.einsum
+    yield from _namespace()
+    if "__call__" in keras.layers.Dense.__dict__:  # put back what the tampering functions replaced
+        del keras.layers.Dense.__call__
+    np.einsum = einsum
+
+
+def _namespace():
     namespace = new_namespace("__main__")
     source = SETUP + "@tf.function\ndef traced(X, W):\n    return tf.sigmoid(tf.matmul(X, W))\n\n"
     for name, body in FUNCTIONS.items():
         source += f"def {name}(X, W, B, activation='sigmoid'):\n    {body}\n\n"
     assert run_cell(namespace, source, 0) == {"ok": True}
     run_cell(namespace, "traced(tf.constant(X), W)", 1)  # traced before the recording: read through its definition
-    return namespace
+    yield namespace
 
 
 def recorded(namespace, name):
@@ -134,3 +144,19 @@ def test_silencing_the_recorder_gains_nothing_the_source_shows():
     assert [f.code for f in breaches_of(exercise, findings, {"activation": "sigmoid"}, silent)] == \
         ["forbidden.builtin_sigmoid"]
     assert breaches_of(exercise, findings, {"activation": "relu"}, silent) == []
+
+
+def test_what_the_student_replaced_before_stays_theirs_and_is_still_watched():
+    namespace = new_namespace("__main__")
+    original = np.dot
+    source = (SETUP + "calls = []\ndef my_dot(a, b):\n    calls.append(1)\n    return original_dot(a, b)\n"
+              "original_dot = np.dot\nnp.dot = my_dot\n"
+              "def dense_forward_dot(X, W, B, activation='sigmoid'):\n    return np.dot(np.asarray(X), W) + B\n")
+    try:
+        assert run_cell(namespace, source, 0) == {"ok": True}
+        reply = answer(namespace, {"op": "call", "name": "dense_forward_dot", "args": [X, W, B], "tensor_args": [0],
+                                   "record": True})
+        assert reply["value"]["ran"]["calls"] == ["numpy.dot"] and namespace["calls"] == [1]
+        assert np.dot is namespace["my_dot"]
+    finally:
+        np.dot = original
