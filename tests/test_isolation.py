@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from autograder.exercises import AUTOMATIC_POINTS
-from autograder.run.sandbox import (Limits, SandboxedWorker, StudentProcessEnded, sandbox_available,
-                                    unsandboxed_risks)
+from autograder.run.sandbox import (CGROUP_PREFIX, Limits, MemoryCgroup, SandboxedWorker, StudentProcessEnded,
+                                    sandbox_available, unsandboxed_risks)
 from grading import grade, notebook, variant, write_submissions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,3 +158,14 @@ def test_without_a_sandbox_the_grader_refuses_unless_told(tmp_path):
     assert "refusing to grade" in finished.stderr and "apt-get install bubblewrap" in finished.stderr
     assert "--unsandboxed" in finished.stderr
     assert not (out / "student.json").exists()
+
+
+def test_the_memory_cgroup_of_a_killed_grader_is_removed_by_the_next():
+    abandoned = MemoryCgroup.create(f"{CGROUP_PREFIX}-99999999-0-0", BOUND)  # a pid above any pid_max
+    if abandoned is None:
+        pytest.skip("no memory cgroup can be made here")
+    fresh = MemoryCgroup.create(f"{CGROUP_PREFIX}-{os.getpid()}-0-test", BOUND)
+    try:
+        assert not abandoned.path.exists() and fresh.path.exists()
+    finally:
+        fresh.remove()

@@ -32,6 +32,7 @@ from autograder.run.inside import wire
 PACKAGE_DIR = Path(autograder.__file__).resolve().parent
 INSIDE_ROOT = "/opt/autograder-inside"
 CGROUP_INSIDE = "/run/autograder-memory"
+CGROUP_PREFIX = "autograder"
 FIRST_STUDENT_UID = 60000
 START_TIMEOUT_S = 180.0
 _worker_starts = itertools.count()
@@ -66,6 +67,7 @@ class MemoryCgroup:
     @classmethod
     def create(cls, name: str, limit_bytes: int) -> "MemoryCgroup | None":
         for version, parent in _own_memory_cgroups():
+            _remove_abandoned(parent)
             path = parent / name
             try:
                 path.mkdir()
@@ -118,6 +120,17 @@ class MemoryCgroup:
                 return
             except OSError:
                 time.sleep(0.05)
+
+
+def _remove_abandoned(parent: Path) -> None:
+    """Remove the empty cgroups of graders that were killed before they could remove their own."""
+    for folder in parent.glob(f"{CGROUP_PREFIX}-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
 
 
 def _own_memory_cgroups() -> list[tuple[int, Path]]:
@@ -367,7 +380,7 @@ class SandboxedWorker:
 
     def start(self) -> None:
         if self.use_memory_cgroup:
-            name = f"autograder-{os.getpid()}-{self.slot}-{next(_worker_starts)}"
+            name = f"{CGROUP_PREFIX}-{os.getpid()}-{self.slot}-{next(_worker_starts)}"
             self.cgroup = MemoryCgroup.create(name, self.limits.memory_bytes)
         control, zygote_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         python_args = ["-m", "autograder.run.inside.zygote", str(zygote_end.fileno())]
