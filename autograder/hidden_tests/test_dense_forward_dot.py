@@ -2,7 +2,6 @@ import pytest
 
 from autograder.checks.cases import dense_case
 from autograder.checks.dense import check_dense_forward
-from autograder.hidden_tests import points
 from autograder.hidden_tests.dense_cases import DENSE_CASES
 from autograder.messages import phrase
 
