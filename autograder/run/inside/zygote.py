@@ -185,10 +185,19 @@ class CappedOutput(io.TextIOBase):
 
 
 def _student_main(student_fd: int, request: dict) -> None:
-    """The student process: drop privileges, limit resources, then serve the grader."""
-    from autograder.run.inside import wire
-    from autograder.run.inside.execute import new_namespace, run_cell
-    from autograder.run.inside.probes import answer
+    """The student process: drop privileges, limit resources, then serve the grader.
+
+    Every function the request loop uses is taken here, before any student code runs, as
+    sealed copies that only this loop holds: a submission that patches these modules, their
+    functions or `sys.modules` changes nothing.
+    """
+    from autograder.run.inside import execute, probes, wire
+    from autograder.run.inside.execute import new_namespace
+
+    answer = probes.seal(vars(probes))["answer"]
+    run_cell = probes.seal(vars(execute))["run_cell"]
+    sealed_wire = probes.seal(vars(wire))
+    read_message, write_message, WireError = sealed_wire["read_message"], sealed_wire["write_message"], wire.WireError
 
     os.setsid()
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -224,8 +233,8 @@ def _student_main(student_fd: int, request: dict) -> None:
     namespace = new_namespace(request["module_name"])
     while True:
         try:
-            message = wire.read_message(stream)
-        except wire.WireError:
+            message = read_message(stream)
+        except WireError:
             os._exit(0)
         if message.get("op") == "cell":
             reply = run_cell(namespace, message["source"], message["index"])
@@ -233,7 +242,7 @@ def _student_main(student_fd: int, request: dict) -> None:
             reply = answer(namespace, message)
         reply["id"] = message.get("id")
         try:
-            wire.write_message(stream, reply)
+            write_message(stream, reply)
         except (OSError, ValueError):
             os._exit(0)
 
