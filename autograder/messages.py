@@ -348,6 +348,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "{what}: {index}번째 층에 가중치가 없습니다. `call`에서 이 층에 데이터를 한 번도 통과시키지 "
               "않았습니다. x가 모든 층을 거치게 하세요.",
     },
+    "model.weights_rejected": {
+        "en": "{what}: the grader could not set weights for the layers n_neurons asks for into your layers "
+              "(set_weights refused them, or the output was missing): make one Dense layer per entry of "
+              "n_neurons, in order, and run x through each of them",
+        "ko": "{what}: n_neurons가 요구하는 layer들의 weight를 채점기가 여러분의 layer에 넣을 수 없었습니다 "
+              "(set_weights가 거부했거나 출력이 없습니다): n_neurons의 항목마다 Dense layer를 하나씩 순서대로 "
+              "만들고, x를 모든 layer에 통과시키세요",
+    },
+    "model.ignores_weights": {
+        "en": "{what}: the output stayed the same when the grader set other weights into the layers: the model "
+              "must compute with its Dense layers' current weights (call the layers; do not keep copies of "
+              "their weights, and do not replace set_weights)",
+        "ko": "{what}: 채점기가 layer에 다른 weight를 넣었는데도 출력이 그대로입니다: 모델은 Dense layer의 현재 "
+              "weight로 계산해야 합니다 (layer를 호출하세요; weight의 복사본을 따로 두거나 set_weights를 "
+              "바꾸지 마세요)",
+    },
     "model.sequential_unused": {
         "en": "{what}: the model holds a Sequential but does not call it in `call`",
         "ko": "{what}: 모델이 Sequential을 갖고 있지만 `call`에서 호출하지 않습니다.",
@@ -359,6 +375,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     "variables.count": {
         "en": "{what}: expected {expected} trainable variables (a weight matrix and a bias per layer), got {got}",
         "ko": "{what}: 학습 변수는 {expected}개(층마다 가중치와 편향)여야 하는데 {got}개입니다.",
+    },
+    # The structure of a model, read from the notebook's source.
+    "structure.not_a_class": {
+        "en": "`{name}` must be written with a `class` statement in your notebook so it can be checked",
+        "ko": "검사할 수 있도록 `{name}`을(를) 노트북 안에서 `class` 문으로 작성해야 합니다",
+    },
+    "structure.not_a_model": {
+        "en": "`{name}` must be a subclass of tf.keras.Model: write `class {name}(Model):`",
+        "ko": "`{name}`은(는) tf.keras.Model의 하위 클래스여야 합니다: `class {name}(Model):`로 작성하세요",
+    },
+    "structure.replaces_keras": {
+        "en": "`{name}` replaces methods Keras gives every model ({found}); keep Keras' own, the grader uses them",
+        "ko": "`{name}`에서 Keras가 모든 모델에 제공하는 메서드({found})를 바꿨습니다; 채점기가 사용하므로 "
+              "Keras의 것을 그대로 두세요",
+    },
+    "structure.no_dense": {
+        "en": "`{name}` must create its Dense layers in `__init__`, one per entry of n_neurons",
+        "ko": "`{name}`은(는) `__init__`에서 n_neurons의 항목마다 Dense layer를 하나씩 만들어야 합니다",
+    },
+    "structure.no_call": {
+        "en": "`{name}` has no `call` method: write `def call(self, x):` that runs x through the layers",
+        "ko": "`{name}`에 `call` 메서드가 없습니다: x를 layer들에 통과시키는 `def call(self, x):`를 작성하세요",
+    },
+    "structure.call_runs_nothing": {
+        "en": "`{name}`'s `call` never calls the model's layers: run x through each of them in order",
+        "ko": "`{name}`의 `call`이 모델의 layer를 호출하지 않습니다: x를 각 layer에 순서대로 통과시키세요",
     },
     "variables.count_not_list": {
         "en": "{what}: expected a list of shapes, one per trainable variable, got {got}: list them, do not count them",
