@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Callable
 
 from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
-from autograder.grade.hidden import run_exercise
+from autograder.grade.hidden import mask_student_text, run_exercise
+from autograder.grade.secret import submission_key
 from autograder.grade.session import DEFAULT_BUDGET_S, RemoteStudent
 from autograder.grade.static import rule_findings
+from autograder.grade.tampering import needs_review_text, review_flags
 from autograder.grade.submission import Submission, discover, read_submission
 from autograder.lateness import late_text, lateness
 from autograder.messages import as_text, render
@@ -67,9 +69,11 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
     else:
         try:
             student._start()
+            inputs_key = submission_key(submission.sha256)
             for exercise in AUTOMATIC:
                 findings = rule_findings(exercise, submission.cells)
-                result, exercise_tests = run_exercise(exercise, student, settings.lang, findings)
+                result, exercise_tests = run_exercise(exercise, student, settings.lang, findings, inputs_key,
+                                                      submission.cells)
                 exercises[exercise.id] = result
                 tests += exercise_tests
         finally:
@@ -78,7 +82,9 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
         for exercise in AUTOMATIC:
             own = [t for t in tests if t.exercise == exercise.id]
             exercises[exercise.id] = summarize_exercise(exercise.id, float(exercise.points), own)
-    cells = [{"index": o.index, "status": o.status, "message": as_text(o.message, settings.lang)}
+    cells = [{"index": o.index, "status": o.status,
+              "message": as_text(mask_student_text(o.message) if isinstance(o.message, str) else o.message,
+                                 settings.lang)}
              for o in sorted(student.outcomes.values(), key=lambda o: o.index) if o.status != "ok"]
     return SubmissionResult(
         student=submission.student, source=str(submission.path),
@@ -86,6 +92,7 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
         exercises=exercises, tests=tests, sha256=submission.sha256,
         duration_s=round(time.monotonic() - started, 3), versions=worker.versions, sandboxed=worker.sandboxed,
         language=settings.lang, cells=cells, manual=submission.manual, problems=problems,
+        review=review_flags(submission.cells, tests),
         student_process={"starts": student.starts, "cpu_s": round(student.cpu_s, 3),
                          "peak_rss_kb": student.peak_rss_kb, "memory_bound_hits": student.memory_bound_hits},
         **lateness(submission.timestamp, settings.due))
@@ -158,11 +165,12 @@ def grades_csv(results: list[dict]) -> str:
     """One row per student: a column per automatic exercise, the total, when it was submitted (UTC) and how late."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *(e.id for e in AUTOMATIC), "total", "max_score", "timestamp", "late_by"])
+    writer.writerow(["student", *(e.id for e in AUTOMATIC), "total", "max_score", "timestamp", "late_by",
+                     "needs_review"])
     for result in sorted(results, key=lambda r: r["student"]):
         writer.writerow([result["student"], *(_number(result["exercises"][e.id]["score"]) for e in AUTOMATIC),
                          _number(result["score"]), _number(result["max_score"]), result.get("timestamp", ""),
-                         late_text(result.get("seconds_late", 0.0))])
+                         late_text(result.get("seconds_late", 0.0)), needs_review_text(result)])
     return buffer.getvalue()
 
 

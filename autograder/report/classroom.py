@@ -17,6 +17,7 @@ from pathlib import Path
 from autograder.exercises import ASSIGNMENT, AUTOMATIC, AUTOMATIC_POINTS
 from autograder.grade.submission import sanitize_student_id
 from autograder.lateness import late_text
+from autograder.grade.tampering import describe_flag
 from autograder.messages import DEFAULT_LANGUAGE, render, status_label
 from autograder.report.student import STYLE, feedback_html, feedback_markdown, number, with_code
 
@@ -148,6 +149,12 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
 
 
+def review_line(flag: dict, lang: str) -> str:
+    """Where and why, in the report's language, with the student's line as code."""
+    where, line = describe_flag(flag, lang)
+    return escape(where) + (f" <code>{escape(line)}</code>" if line else "")
+
+
 def class_report_html(results: list[dict]) -> str:
     lang = report_language(results)
 
@@ -174,6 +181,11 @@ def class_report_html(results: list[dict]) -> str:
                     escape(r["timestamp"]), escape(r["due"]), escape(late_text(r["seconds_late"], lang))]
                    for r in late_results]
                   ) if late_results else f"<p>{text('report.no_late')}</p>"
+    flagged = [r for r in results if r.get("review")]
+    review = _table([text("report.student"), text("report.review_where")],
+                    [[f"<a href=\"students/{escape(r['student'])}.html\">{escape(r['student'])}</a>",
+                      "<br>".join(review_line(flag, lang) for flag in r["review"] if isinstance(flag, dict))]
+                     for r in flagged]) if flagged else f"<p>{text('report.no_review')}</p>"
     students = _table([text("report.student"), text("report.score")],
                       [[f"<a href=\"students/{escape(r['student'])}.html\">{escape(r['student'])}</a>",
                         f"<span class=\"score\">{number(r['score'])} / {number(r['max_score'])}</span>"]
@@ -189,6 +201,7 @@ def class_report_html(results: list[dict]) -> str:
             f"<h2>{text('report.mistakes')}</h2>\n{mistakes}\n"
             f"<h2>{text('report.troubles')}</h2>\n{troubles}\n"
             f"<h2>{text('report.late')}</h2>\n{late}\n"
+            f"<h2 id=\"needs-review\">{text('report.review')}</h2>\n<p>{text('report.review_intro')}</p>\n{review}\n"
             f"<h2>{text('report.students')}</h2>\n{students}\n</body></html>\n")
 
 
