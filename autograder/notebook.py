@@ -3,7 +3,9 @@
 A master notebook's hidden-test cell ends with `grade_exercise("<id>", globals())`; the
 value is the cell's last expression, which nbgrader reads as partial credit. This path
 runs in the student's kernel, with no isolation: it exists so that courses that grade
-with nbgrader get the same tests and the same points as the batch grader.
+with nbgrader get the same tests and the same points as the batch grader. The course
+secret cannot be kept in the student's kernel, so here the hidden inputs are drawn from
+the notebook's own content: the same notebook always gets the same inputs.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import warnings
 
 from autograder.exercises import BY_ID
 from autograder.grade.hidden import run_exercise
+from autograder.grade.secret import content_key
 from autograder.grade.static import rule_findings
 from autograder.messages import DEFAULT_LANGUAGE, status_label
 from autograder.student import LocalStudent
@@ -31,10 +34,13 @@ def _cell_sources(namespace: dict, name: str) -> list[str]:
 def grade_exercise(exercise_id: str, namespace: dict, lang: str = DEFAULT_LANGUAGE) -> float:
     """Run the exercise's hidden tests on the namespace's definitions; print feedback; return the points."""
     exercise = BY_ID[exercise_id]
-    findings = rule_findings(exercise, _cell_sources(namespace, exercise.name))
+    cells = _cell_sources(namespace, exercise.name)
+    findings = rule_findings(exercise, cells)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result, tests = run_exercise(exercise, LocalStudent(namespace), lang, findings)
+        result, tests = run_exercise(exercise, LocalStudent(namespace), lang, findings,
+                                     content_key("
+".join(cells)), cells)
     print(f"{exercise.id}: {result.score:g} / {result.max_score:g} ({status_label(result.status, lang)})")
     for message in result.messages:
         print(f"  - {message}")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from autograder.assign.solutions import write_solutions
 from autograder.exercises import ASSIGNMENT
+from autograder.grade.secret import ensure_course_secret
 from autograder.nbgrader_run import NbgraderFailed, new_course, run_nbgrader
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,4 +72,5 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(folder, target)
             print(f"wrote {target.relative_to(ROOT)}/")
+    print(f"course secret (each submission's hidden inputs; keep it, never publish it): {ensure_course_secret()}")
     return 0

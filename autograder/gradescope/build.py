@@ -4,7 +4,9 @@ setup.sh and run_autograder at the root, requirements.lock (the exact versions t
 tested with, see `autograder gradescope lock`) and gradescope_config.json (the choices made at
 build time) beside them, and the part of the package that grades. The repository's README, tests,
 solutions and the package's instructor tools (release, course, demo, benchmark, reports,
-gradebook) stay out; the hidden tests come along inside the package, out of the sandbox's sight.
+gradebook) stay out; the hidden tests come along inside the package, out of the sandbox's sight,
+and so does the course secret (`.course_secret`, owner-only), so Gradescope draws each
+submission's inputs as the course's own grader does.
 Entries get a fixed date so the same sources give the same zip.
 """
 
@@ -14,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import autograder
+from autograder.grade.secret import DEFAULT_SECRET_FILE, ensure_course_secret
 from autograder.gradescope.lock import LOCK_FILE, lock_text
 from autograder.gradescope.results import CONFIG_FILE, GradescopeConfig
 
@@ -41,10 +44,10 @@ def package_files() -> list[Path]:
                   and p.suffix not in (".pyc", ".pyo") and needed(p))
 
 
-def _add(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) -> None:
+def _add(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool = False, private: bool = False) -> None:
     entry = zipfile.ZipInfo(name, FIXED_DATE)
     entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.external_attr = (0o100755 if executable else 0o100644) << 16
+    entry.external_attr = (0o100600 if private else 0o100755 if executable else 0o100644) << 16
     archive.writestr(entry, data)
 
 
@@ -60,6 +63,8 @@ def build_zip(out: Path, config: GradescopeConfig) -> list[str]:
             _add(archive, script, (PACKAGE_DIR / "gradescope" / script).read_bytes(), executable=True)
         _add(archive, CONFIG_FILE, config.to_json().encode())
         _add(archive, LOCK_FILE.name, lock.encode())
+        # The zip stays with the instructor and Gradescope; grading there draws the same inputs as here.
+        _add(archive, DEFAULT_SECRET_FILE.name, ensure_course_secret().read_bytes(), private=True)
         for path in package_files():
             _add(archive, path.relative_to(PROJECT_DIR).as_posix(), path.read_bytes())
         return archive.namelist()
