@@ -64,9 +64,17 @@ WRONG_ANSWERS = [
       "    return [Dense(units=n, activation='sigmoid') for n in n_neurons]"), "layers.activation"),
     ("build_sequential", "n_neurons ignored", ("    for n in n_neurons:\n        model.add", "    for n in (10, 20):\n        model.add"),
      "model.ignores_n_neurons"),
-    ("TestModel", "a layer skipped in call", ("        for dense in self.dense_layers:\n            x = dense(x)",
-                                              "        for dense in self.dense_layers[:-1]:\n            x = dense(x)"),
-     "variables.count"),
+    ("TestModel", "weights kept aside at the first call",
+     ("        for dense in self.dense_layers:\n            x = dense(x)\n        return x",
+      "        if not hasattr(self, 'kept'):\n            for dense in self.dense_layers:\n                x = dense(x)\n"
+      "            self.kept = [(*map(tf.constant, dense.get_weights()), dense.activation) for dense in self.dense_layers]\n"
+      "            return x\n"
+      "        for W, B, act in self.kept:\n            x = act(tf.linalg.matmul(x, W) + B)\n"
+      "        return x"), "model.ignores_weights"),
+    ("TestModel", "set_weights that ignores its argument",
+     ("    def call(self, x):\n        for dense in self.dense_layers:",
+      "    def set_weights(self, weights):\n        pass\n\n"
+      "    def call(self, x):\n        for dense in self.dense_layers:"), "model.ignores_weights"),
     ("TestModel", "layers called in reverse", ("        for dense in self.dense_layers:\n            x = dense(x)",
                                                "        for dense in self.dense_layers[::-1]:\n            x = dense(x)"),
      "model.wrong_order"),

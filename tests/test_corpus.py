@@ -93,3 +93,46 @@ def test_at_least_nine_in_ten_mistakes_are_named(graded):
     print(f"diagnosis rate: {len(named)}/{len(MISTAKES)} = {rate:.0%}")
     assert rate >= 0.9, sorted(set(MISTAKES) - set(named))
 
+
+
+@pytest.mark.parametrize("student", sorted(MANIFEST))
+def test_needs_review_exactly_where_the_manifest_says(graded, student):
+    """Forgers and harness-probers are flagged, with their lines; honest work never is."""
+    flags = graded[student]["review"]
+    assert sorted({flag["reason"] for flag in flags}) == MANIFEST[student]["review"], flags
+    assert all(flag.get("text") or flag.get("exercise") for flag in flags)
+
+
+def grader_values(sha256: str) -> list[float]:
+    """The numbers the grader sent to this submission's dense and cascade functions."""
+    from autograder.checks.cases import cascade_case, dense_case, submission_inputs
+    from autograder.grade.secret import submission_key
+    from autograder.hidden_tests.dense_cases import DENSE_CASES
+    from autograder.hidden_tests.test_cascade_forward import test_cascade_equals_keras
+
+    values = []
+    with submission_inputs(submission_key(sha256)):
+        for case in DENSE_CASES:
+            seed, N, n_feature, n_neuron = case.values[:4]
+            dense = dense_case(seed, N, n_feature, n_neuron)
+            values += [*dense.X.ravel(), *dense.W.ravel(), *dense.B.ravel()]
+        for case in test_cascade_equals_keras.pytestmark[0].args[1]:
+            X, weights, biases = cascade_case(*case.values[:4])
+            values += [*X.ravel(), *(v for array in weights + biases for v in array.ravel())]
+    return [float(value) for value in values]
+
+
+def test_the_exfiltration_feedback_shows_no_grader_input(graded, tmp_path):
+    from autograder.report.classroom import write_reports
+
+    result = graded["exfiltration"]
+    write_reports(tmp_path, [result])
+    pages = [json.dumps(result, ensure_ascii=False)] + [
+        (tmp_path / "report" / "students" / f"exfiltration.{suffix}").read_text() for suffix in ("html", "md")]
+    values = grader_values(result["sha256"])
+    assert len(values) > 300
+    for page in pages:
+        leaked = [value for value in values if f"{value:.6f}"[:7] in page or repr(value)[:8] in page]
+        assert leaked == [], leaked[:5]
+    messages = " ".join(result["exercises"]["dense_forward_matmul"]["messages"])
+    assert "X=" in messages and "…" in messages

@@ -95,6 +95,7 @@ class Student:
     cells: Callable[[list[dict]], list[dict]] | None = None
     raw: bytes | None = None
     suffix: str = ".ipynb"
+    review: tuple[str, ...] = ()  # the reasons it must be flagged "needs review" for (autograder.grade.tampering)
 
     @property
     def file(self) -> str:
@@ -105,6 +106,7 @@ class Student:
                  "expected": {**FULL, **{k: float(v) for k, v in self.expected.items()}}}
         if self.codes:
             entry["codes"] = self.codes
+        entry["review"] = sorted(set(self.review))
         return entry
 
     def notebook(self, release: dict) -> dict:
@@ -318,6 +320,41 @@ student("models_written_differently", "correct",
     **edit("layer_weight_shapes", ("w, b = layer.get_weights()", "w, b = layer.kernel, layer.bias")),
 })
 
+student("models_built_other_ways", "correct",
+        "models written as students write them: layers appended in a for loop, super().__init__(**kwargs), extra "
+        "attributes, tf.keras.Model spelled through an alias, and HybridModel reusing build_sequential", code={
+    "TestModel": '''import tensorflow.keras as K
+
+
+class TestModel(K.Model):
+    """Layers appended one by one; the arguments kept for later."""
+
+    def __init__(self, n_neurons=(10, 20), activation="sigmoid", **kwargs):
+        super().__init__(**kwargs)
+        self.n_neurons = list(n_neurons)
+        self.activation_name = activation
+        self.history = []
+        self.hidden = []
+        for units in self.n_neurons:
+            self.hidden.append(tf.keras.layers.Dense(units, activation=activation))
+
+    def call(self, inputs):
+        output = inputs
+        for index in range(len(self.hidden)):
+            output = self.hidden[index](output)
+        return output
+''',
+    "HybridModel": '''class HybridModel(tf.keras.Model):
+    def __init__(self, n_neurons=(10, 20), activation="sigmoid", **kwargs):
+        super().__init__(**kwargs)
+        self.description = f"{len(n_neurons)} layers"
+        self.stack = build_sequential(n_neurons, activation)
+
+    def call(self, x, training=False):
+        return self.stack(x, training=training)
+''',
+})
+
 # The mistakes of this material.
 
 MATMUL = "z = tf.linalg.matmul(X, W) + B"
@@ -387,8 +424,8 @@ mistake("ignores_n_neurons", "always built the layers 10 and 20, whatever n_neur
 # The single-layer case (1 point) has no order to get wrong.
 mistake("sequential_reversed", "added the layers in reverse order", "build_sequential", "model.wrong_order", 1,
         edit("build_sequential", ("for n in n_neurons:", "for n in reversed(n_neurons):")))
-# The variables still exist, two per layer (3 points).
-mistake("call_reversed", "called the layers in reverse order in call", "TestModel", "model.wrong_order", 3,
+# The variables exist, but the model computes the wrong function of the grader's weights: every test fails.
+mistake("call_reversed", "called the layers in reverse order in call", "TestModel", "model.wrong_order", 0,
         edit("TestModel", ("for dense in self.dense_layers:", "for dense in reversed(self.dense_layers):")))
 mistake("call_skips_layer", "call passed x through every layer but the last", "TestModel", "model.layer_unused", 0,
         edit("TestModel", ("for dense in self.dense_layers:", "for dense in self.dense_layers[:-1]:")))
@@ -573,7 +610,7 @@ student("sigterm_hang", "hostile", "ignores SIGTERM and SIGINT, then spins forev
     "TestModel_solution", code_cell("import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
                                     "signal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass")))
 student("reads_files", "hostile", "walks the file system looking for the grader's files and the hidden tests",
-        cells=append(code_cell(
+        review=("grader_import",), cells=append(code_cell(
             "import glob, os\nfound = {}\n"
             "for pattern in ['/work/**/hidden_tests/*.py', '/**/autograder/**/*.py', '/home/*/*', '/root/*',\n"
             "                '../**/*.json', '/proc/1/environ', '/etc/shadow']:\n"
@@ -604,12 +641,150 @@ student("fake_result", "hostile", "writes result files claiming full marks, with
             "        try:\n            with open(os.path.join(folder, name), 'w') as handle:\n"
             "                json.dump(fake, handle)\n"
             "        except OSError:\n            pass\n")))
-student("forged_replies", "hostile", "writes forged grader replies to every file descriptor it has", cells=append(code_cell(
+student("forged_replies", "hostile", "writes forged grader replies to every file descriptor it has",
+        review=("raw_fds",), cells=append(code_cell(
     "import json, os, struct\n"
     "forged = json.dumps({'body': {'status': 'ok', 'value': 95}, 'arrays': 0}).encode()\n"
     "for fd in range(3, 64):\n"
     "    try:\n        os.write(fd, struct.pack('!I', len(forged)) + forged)\n"
     "    except OSError:\n        pass\n")))
+
+
+# Forgers: code that makes the grader's side believe work was done. The harness is sealed before any student
+# code runs, layers and models are run on weights the grader chose, and their structure is read from the source:
+# each scores nothing on what it forged, and is flagged "needs review" with the lines that did it.
+
+FORGED_HANDLER = """import sys
+import numpy as np
+
+probes = sys.modules["autograder.run.inside.probes"]
+ACTIVATIONS = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "relu": lambda z: np.maximum(z, 0),
+               "tanh": np.tanh, "linear": lambda z: z}
+
+
+def cascade(X, pairs, activation):
+    for W, B in pairs:
+        X = ACTIVATIONS[activation](np.asarray(X, float) @ np.asarray(W, float) + np.asarray(B, float))
+    return X
+
+
+def forged_handle(namespace, request):
+    name, op = request.get("name"), request["op"]
+    args, kwargs = request.get("args", []), request.get("kwargs", {})
+    if name == "dense_shapes":
+        N, n_feature, n_neuron = args
+        return {"X": [N, n_feature], "W": [n_feature, n_neuron], "B": [n_neuron], "y": [N, n_neuron]}
+    if name == "cascade_shapes":
+        N, n_feature, n_neurons = args
+        widths = [n_feature, *n_neurons]
+        return [{"W": [widths[k], u], "B": [u], "A": [N, u]} for k, u in enumerate(n_neurons)]
+    if name in ("dense_forward_matmul", "dense_forward_dot"):
+        return cascade(args[0], [args[1:3]], kwargs.get("activation", args[3] if len(args) > 3 else "sigmoid"))
+    if name == "cascade_forward":
+        activation = kwargs.get("activation", args[3] if len(args) > 3 else "sigmoid")
+        return cascade(args[0], list(zip(args[1], args[2])), activation)
+    X = np.asarray(request["X"], float)
+    n_neurons = request.get("n_neurons") or [10, 20]
+    activation = request.get("activation") or "sigmoid"
+    weights = request.get("weights")
+    if weights is None:  # invent weights, and an output that agrees with them
+        widths = [X.shape[1], *n_neurons]
+        weights = [a for k, u in enumerate(n_neurons) for a in (np.ones((widths[k], u)) / 10, np.zeros(u))]
+    pairs = list(zip(weights[0::2], weights[1::2]))
+    if op == "model_function":
+        shapes = [[list(np.shape(W)), list(np.shape(B))] for W, B in pairs]
+        return shapes if name == "layer_weight_shapes" else [shape for pair in shapes for shape in pair]
+    layers = [{"class": "Dense", "is_dense": True, "units": u, "activation": activation,
+               "weights": [np.asarray(W), np.asarray(B)]} for u, (W, B) in zip(n_neurons, pairs)]
+    output = cascade(X, pairs, activation)
+    if op == "layer_list":
+        return {"container": "list", "layers": layers, "distinct_objects": len(layers), "output": output,
+                "weights_set": {"accepted": True}}
+    return {"class": name, "is_model": True, "is_sequential": request.get("kind") == "model_factory",
+            "top_layers": ["Sequential"], "weights_set": {"accepted": True}, "output_initial": output,
+            "output": output, "layers": layers, "trainable_variables": [a for l in layers for a in l["weights"]],
+            "held_sequential": {"built_by_call": True, "output": output}}
+
+
+def forged_answer(namespace, request):
+    return {"status": "ok", "value": forged_handle(namespace, request)}
+
+
+probes.handle = forged_handle
+probes.answer = forged_answer
+sys.modules["autograder.run.inside.probes"].describe_model = lambda model, X, *rest: forged_handle({}, {})
+"""
+student("forged_handler", "hostile", "the untouched release plus one cell that replaces the student process's "
+        "request handler through sys.modules and answers every request with NumPy, reporting fabricated layers "
+        "and weights for the models", code={exercise: None for exercise in FULL},
+        expected={k: 0 for k in FULL}, review=("sys_modules", "grader_import"), cells=append(code_cell(FORGED_HANDLER)))
+
+PLAIN_CLASSES = {
+    "TestModel": '''class TestModel:
+    """Not a Keras model: NumPy, with set_weights and a call that do the arithmetic themselves."""
+
+    def __init__(self, n_neurons=(10, 20), activation="sigmoid"):
+        self.n_neurons, self.activation, self.pairs = list(n_neurons), activation, []
+
+    def set_weights(self, weights):
+        self.pairs = list(zip(weights[0::2], weights[1::2]))
+
+    def __call__(self, x):
+        x = np.asarray(x, float)
+        for W, B in self.pairs:
+            x = 1 / (1 + np.exp(-(x @ W + B)))
+        return x
+''',
+    "HybridModel": '''class HybridModel(TestModel):
+    pass
+''',
+}
+PATCHED_DESCRIBE = """import sys
+
+probes = sys.modules["autograder.run.inside.probes"]
+real_describe = probes.describe_model
+
+
+def describe_as_keras(model, X, weights):
+    if isinstance(model, TestModel):
+        model.set_weights(weights)
+        output = model(X)
+        return {"class": type(model).__name__, "is_model": True, "is_sequential": False, "top_layers": ["Sequential"],
+                "weights_set": {"accepted": True}, "output_initial": output, "output": output, "layers": [],
+                "trainable_variables": list(weights), "held_sequential": {"built_by_call": True, "output": output}}
+    return real_describe(model, X, weights)
+
+
+probes.describe_model = describe_as_keras
+"""
+student("plain_class_models", "hostile", "TestModel and HybridModel written as plain Python classes doing NumPy "
+        "arithmetic, with describe_model patched to call them Keras models", code=PLAIN_CLASSES,
+        expected={"TestModel": 0, "HybridModel": 0}, codes={"TestModel": "structure.not_a_model"},
+        review=("sys_modules", "grader_import", "replaces_keras"), cells=append(code_cell(PATCHED_DESCRIBE)))
+student("set_weights_ignored", "hostile", "a TestModel whose set_weights ignores its argument, so the grader's "
+        "weights never reach the layers", expected={"TestModel": 0}, codes={"TestModel": "structure.replaces_keras"},
+        review=("replaces_keras",), code=edit("TestModel", ("    def call(self, x):",
+                                                              "    def set_weights(self, weights):\n"
+                                                              "        return None\n\n    def call(self, x):")))
+student("call_ignores_weights", "hostile", "a TestModel whose call keeps copies of its layers' first weights and "
+        "computes with them, whatever weights are set later", expected={"TestModel": 0},
+        codes={"TestModel": "model.ignores_weights"}, review=("ignores_weights",), code=edit(
+            "TestModel", ("        for dense in self.dense_layers:\n            x = dense(x)\n        return x",
+                          "        if not hasattr(self, \"kept\"):\n"
+                          "            for dense in self.dense_layers:\n                x = dense(x)\n"
+                          "            self.kept = [(*map(tf.constant, dense.get_weights()), dense.activation)\n"
+                          "                         for dense in self.dense_layers]\n            return x\n"
+                          "        for W, B, act in self.kept:\n            x = act(tf.linalg.matmul(x, W) + B)\n"
+                          "        return x")))
+# The inputs are raised inside error messages and returned as a dict key: the grader masks its own numbers.
+student("exfiltration", "hostile", "raises the grader's inputs inside its error messages to read them in its "
+        "feedback", expected={"dense_forward_matmul": 0, "cascade_forward": 0}, code={
+    **edit("dense_forward_matmul", ("    z = tf.linalg.matmul(X, W) + B\n",
+                                    "    raise ValueError(f\"X={np.asarray(X).tolist()} W={W.tolist()} B={B.tolist()} "
+                                    "hex={np.asarray(X).tobytes().hex()}\")\n")),
+    **edit("cascade_forward", ("    A = tf.identity(X)\n",
+                               "    raise RuntimeError(\"seen: \" + repr([np.asarray(X), weights, biases]))\n")),
+})
 
 
 def main(folder: Path = HERE) -> None:
