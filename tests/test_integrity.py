@@ -121,6 +121,7 @@ TAMPERING = [
     ("raw_fds", "import os\nos.write(3, b'forged')\n"),
     ("raw_fds", "import socket\ns = socket.socket(fileno=3)\n"),
     ("raw_fds", "import os\nfds = os.listdir('/proc/self/fd')\n"),
+    ("sys_modules", "%%writefile helper.py\nimport sys\nprobes = sys.modules\n"),
 ]
 
 

@@ -124,8 +124,22 @@ def _replaced_keras_methods(tree: ast.Module) -> list[ast.AST]:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in KERAS_API]
 
 
+def _written_python(source: str) -> str | None:
+    """The Python a `%%writefile something.py` cell writes (to be imported later), or None."""
+    first, _, body = source.lstrip().partition("\n")
+    words = first.split()
+    if len(words) >= 2 and words[0] == "%%writefile" and words[-1].endswith(".py"):
+        return body
+    return None
+
+
 def source_flags(cells: list[str]) -> list[Flag]:
-    """The lines of the submission that reach into the harness or hide code, in cell order."""
+    """The lines of the submission that reach into the harness or hide code, in cell order.
+
+    A module written by `%%writefile x.py` is read as code too, its lines counted from the magic's.
+    """
+    offsets = [1 if _written_python(source) is not None else 0 for source in cells]
+    cells = [_written_python(source) or source for source in cells]
     trees = parse_cells(cells)
     notebook = Notebook(trees)
     flags: list[Flag] = []
@@ -142,7 +156,7 @@ def source_flags(cells: list[str]) -> list[Flag]:
                 continue
             seen.add((index, line, reason))
             text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-            flags.append(Flag(reason, text[:MAX_LINE_CHARS], cell=index, line=line))
+            flags.append(Flag(reason, text[:MAX_LINE_CHARS], cell=index, line=line + offsets[index]))
     return sorted(flags, key=lambda flag: (flag.cell, flag.line, flag.reason))[:MAX_FLAGS]
 
 
