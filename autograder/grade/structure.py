@@ -39,18 +39,23 @@ def parse_cells(cells: list[str]) -> tuple[ast.Module | None, ...]:
 
 @lru_cache(maxsize=8)
 def _parse_cells(cells: tuple[str, ...]) -> tuple[ast.Module | None, ...]:
-    """One parse at a time: ast.parse is not safe from two threads at once on Python 3.11."""
-    trees: list[ast.Module | None] = []
-    for source in cells:
-        if len(source) > MAX_CELL_CHARS:
-            trees.append(None)
-            continue
+    return tuple(_parse(source) for source in cells)
+
+
+def _parse(source: str) -> ast.Module | None:
+    """One parse at a time; a parse made elsewhere at the same moment (NumPy reads each array's header
+    with ast.literal_eval) can still break it, so it is tried again."""
+    if not isinstance(source, str) or len(source) > MAX_CELL_CHARS:
+        return None
+    for _attempt in range(3):
         try:
             with AST_LOCK:
-                trees.append(ast.parse(transform(source)))
-        except (SyntaxError, ValueError, RecursionError, MemoryError, TypeError):
-            trees.append(None)
-    return tuple(trees)
+                return ast.parse(transform(source))
+        except SystemError:  # "AST constructor recursion depth mismatch": another thread parsed meanwhile
+            continue
+        except Exception:  # SyntaxError, ValueError, RecursionError, MemoryError, IPython's transformer
+            return None
+    return None
 
 
 def _top_level(tree: ast.Module) -> list[ast.stmt]:
