@@ -20,8 +20,9 @@ from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
 from autograder.exercises import ASSIGNMENT, AUTOMATIC, EXERCISES
-from autograder.lateness import as_datetime
 from autograder.grade.tampering import needs_review_text
+from autograder.lateness import as_datetime
+from autograder.messages import render
 from autograder.nbgrader_run import put_alembic_on_path
 
 NOTEBOOK = ASSIGNMENT
@@ -58,11 +59,12 @@ def record_result(gradebook: Gradebook, result: dict) -> None:
         grade = gradebook.find_grade(exercise.id, NOTEBOOK, ASSIGNMENT, student)
         grade.auto_score = float(result["exercises"][exercise.id]["score"])
         grade.needs_manual_grade = False
-    review = needs_review_text(result)
+    lang = result.get("language", "en")
+    review = needs_review_text(result, lang)
     for exercise in EXERCISES:
         if not exercise.automatic:  # the answer a person grades anyway: where a flag gets seen
             comment = gradebook.find_comment(exercise.solution_cell, NOTEBOOK, ASSIGNMENT, student)
-            comment.auto_comment = f"Needs review (autograder): {review}" if review else None
+            comment.auto_comment = f"{render('report.review', {}, lang)}: {review}" if review else None
     gradebook.db.commit()
 
 

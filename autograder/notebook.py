@@ -39,8 +39,7 @@ def grade_exercise(exercise_id: str, namespace: dict, lang: str = DEFAULT_LANGUA
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result, tests = run_exercise(exercise, LocalStudent(namespace), lang, findings,
-                                     content_key("
-".join(cells)), cells)
+                                     content_key("\n".join(cells)), cells)
     print(f"{exercise.id}: {result.score:g} / {result.max_score:g} ({status_label(result.status, lang)})")
     for message in result.messages:
         print(f"  - {message}")

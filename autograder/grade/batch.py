@@ -172,7 +172,7 @@ def grades_csv(results: list[dict]) -> str:
     for result in sorted(results, key=lambda r: r["student"]):
         writer.writerow([result["student"], *(_number(result["exercises"][e.id]["score"]) for e in AUTOMATIC),
                          _number(result["score"]), _number(result["max_score"]), result.get("timestamp", ""),
-                         late_text(result.get("seconds_late", 0.0)), needs_review_text(result)])
+                         late_text(result.get("seconds_late", 0.0)), needs_review_text(result, result.get("language", "en"))])
     return buffer.getvalue()
 
 

@@ -19,6 +19,7 @@ import ast
 from dataclasses import asdict, dataclass
 
 from autograder.grade.structure import KERAS_API, Notebook, parse_cells
+from autograder.messages import DEFAULT_LANGUAGE, render
 
 MAX_FLAGS = 50
 MAX_LINE_CHARS = 160
@@ -33,18 +34,9 @@ CODE_RUNNERS = {"exec", "eval", "compile"}
 # Behaviour the grading itself shows (result codes of tests) that is flagged too.
 FLAGGED_CODES = {"model.ignores_weights": "ignores_weights"}
 
-REASONS = {
-    "sys_modules": "reaches into sys.modules",
-    "grader_import": "names the grader's own package",
-    "computed_import": "imports a module whose name is computed",
-    "built_code": "runs code built at run time (exec/eval/compile)",
-    "ctypes": "uses ctypes",
-    "gc_objects": "searches the interpreter's objects (gc)",
-    "frames": "inspects frames or function internals",
-    "raw_fds": "uses raw file descriptors or the grader's socket",
-    "replaces_keras": "a model replaces Keras methods the grader uses",
-    "ignores_weights": "a model's output ignored the weights the grader set",
-}
+# Every reason is a message `review.<reason>` of the catalog (autograder.messages), in each language.
+REASONS = ("sys_modules", "grader_import", "computed_import", "built_code", "ctypes", "gc_objects", "frames",
+           "raw_fds", "replaces_keras", "ignores_weights")
 
 
 @dataclass(frozen=True)
@@ -166,7 +158,7 @@ def behaviour_flags(tests: list) -> list[Flag]:
     for test in tests:
         reason = FLAGGED_CODES.get(test.code)
         if reason and (test.exercise, reason) not in flags:
-            flags[(test.exercise, reason)] = Flag(reason, REASONS[reason], exercise=test.exercise)
+            flags[(test.exercise, reason)] = Flag(reason, "", exercise=test.exercise)
     return list(flags.values())
 
 
@@ -175,15 +167,21 @@ def review_flags(cells: list[str], tests: list) -> list[dict]:
     return [flag.to_json() for flag in [*source_flags(cells), *behaviour_flags(tests)]]
 
 
-def describe_flag(flag: dict) -> str:
-    """One line for a person: where, why, and the line itself."""
-    reason = REASONS.get(flag.get("reason", ""), flag.get("reason", ""))
+def describe_flag(flag: dict, lang: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
+    """Where and why, in the language asked for, and the student's line (empty for behaviour)."""
+    reason = str(flag.get("reason", ""))
+    why = render(f"review.{reason}", {}, lang) if reason in REASONS else reason
     if flag.get("cell") is not None:
-        return f"cell {flag['cell']}, line {flag.get('line')}: {reason}: {flag.get('text', '')}"
-    return f"{flag.get('exercise', '')}: {reason}"
+        where = render("review.where", {"cell": flag["cell"], "line": flag.get("line")}, lang)
+        return f"{where}: {why}", str(flag.get("text", ""))
+    return f"{flag.get('exercise', '')}: {why}", ""
 
 
-def needs_review_text(result: dict) -> str:
+def needs_review_text(result: dict, lang: str = DEFAULT_LANGUAGE) -> str:
     """The flags of a result on one line (for the CSV and the gradebook's comment); empty when there are none."""
-    flags = result.get("review") or []
-    return "; ".join(describe_flag(flag) for flag in flags if isinstance(flag, dict))
+    lines = []
+    for flag in result.get("review") or []:
+        if isinstance(flag, dict):
+            where, line = describe_flag(flag, lang)
+            lines.append(f"{where}: {line}" if line else where)
+    return "; ".join(lines)
