@@ -124,7 +124,17 @@ def test_zip_holds_only_what_grading_needs(autograder_zip):
                      "autograder/gradescope/requirements.lock"):
         assert unneeded not in names, unneeded
     assert sorted(name for name in names if "/" not in name) == \
-        sorted(["setup.sh", "run_autograder", CONFIG_FILE, "requirements.lock"])
+        sorted(["setup.sh", "run_autograder", CONFIG_FILE, "requirements.lock", ".course_secret"])
+
+
+def test_the_zip_carries_the_course_secret_owner_only(autograder_zip):
+    """Gradescope draws each submission's inputs from the course's own secret, which only its owner may read."""
+    from autograder.grade.secret import course_secret
+
+    with zipfile.ZipFile(autograder_zip) as archive:
+        entry = archive.getinfo(".course_secret")
+        assert bytes.fromhex(archive.read(entry).decode().strip()) == course_secret()
+    assert (entry.external_attr >> 16) & 0o777 == 0o600
 
 
 def installed(name: str) -> str:
