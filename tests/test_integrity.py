@@ -217,3 +217,18 @@ def test_the_cli_grades_a_forger_to_zero_and_flags_it(tmp_path):
     assert csv_row.startswith("forger,") and "sys.modules" in csv_row
     report = (out / "report" / "index.html").read_text()
     assert "Needs review" in report and "forger" in report.split("needs-review", 1)[1]
+
+
+def test_needs_review_reads_in_the_language_of_the_grading():
+    from autograder.glossary import english_leftovers
+    from autograder.grade.tampering import REASONS, describe_flag, needs_review_text
+
+    for reason in REASONS:
+        for flag in ({"reason": reason, "cell": 3, "line": 2, "text": "x = sys.modules"},
+                     {"reason": reason, "exercise": "TestModel"}):
+            korean, _ = describe_flag(flag, "ko")
+            english, _ = describe_flag(flag, "en")
+            assert korean != english and english_leftovers(korean) == [], korean
+    result = {"review": [{"reason": "sys_modules", "cell": 3, "line": 2, "text": "x = sys.modules"}]}
+    assert needs_review_text(result, "en") == "cell 3, line 2: reaches into sys.modules: x = sys.modules"
+    assert needs_review_text({"review": []}, "en") == ""
