@@ -25,7 +25,6 @@ from autograder.grade.hidden import mask_student_text, run_exercise
 from autograder.grade.secret import submission_key
 from autograder.grade.session import DEFAULT_BUDGET_S, RemoteStudent
 from autograder.grade.static import rule_findings
-from autograder.grade.structure import AST_LOCK
 from autograder.grade.tampering import needs_review_text, review_flags
 from autograder.grade.submission import Submission, discover, read_submission
 from autograder.lateness import late_text, lateness
@@ -72,8 +71,7 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
             student._start()
             inputs_key = submission_key(submission.sha256)
             for exercise in AUTOMATIC:
-                with AST_LOCK:  # the static rules parse the cells too; one parse at a time across threads
-                    findings = rule_findings(exercise, submission.cells)
+                findings = rule_findings(exercise, submission.cells)  # parses through structure.parse_cells
                 result, exercise_tests = run_exercise(exercise, student, settings.lang, findings, inputs_key,
                                                       submission.cells)
                 exercises[exercise.id] = result
