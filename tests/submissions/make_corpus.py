@@ -319,6 +319,11 @@ student("models_written_differently", "correct",
            ("return self.model(x)", "return self.net(x)")),
     **edit("layer_weight_shapes", ("w, b = layer.get_weights()", "w, b = layer.kernel, layer.bias")),
 })
+student("writefile_module", "correct", "dense_shapes written to a module with %%writefile, then imported, as in Jupyter",
+        code={"dense_shapes": None}, cells=insert_after("dense_shapes_solution", code_cell(
+            "%%writefile shapes.py\ndef dense_shapes(N, n_feature, n_neuron):\n"
+            "    return {'X': (N, n_feature), 'W': (n_feature, n_neuron), 'B': (n_neuron,), 'y': (N, n_neuron)}\n"),
+            code_cell("from shapes import dense_shapes")))
 
 student("models_built_other_ways", "correct",
         "models written as students write them: layers appended in a for loop, super().__init__(**kwargs), extra "
@@ -648,6 +653,11 @@ student("forged_replies", "hostile", "writes forged grader replies to every file
     "for fd in range(3, 64):\n"
     "    try:\n        os.write(fd, struct.pack('!I', len(forged)) + forged)\n"
     "    except OSError:\n        pass\n")))
+
+student("exits_in_every_added_cell", "hostile", "twelve cells of its own, each ending the process with os._exit",
+        expected={k: 0 for k in FULL}, cells=append(*[code_cell(f"import os\nos._exit({k})") for k in range(1, 13)]))
+student("deep_folders", "hostile", "3,000 folders, each inside the last, left in its working folder",
+        cells=append(code_cell("import os\nfor _ in range(3000):\n    os.mkdir('d')\n    os.chdir('d')\n")))
 
 
 # Forgers: code that makes the grader's side believe work was done. The harness is sealed before any student
