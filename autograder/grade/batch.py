@@ -16,13 +16,13 @@ import sys
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
 from autograder.grade.hidden import mask_student_text, run_exercise
-from autograder.grade.secret import submission_key
+from autograder.grade.secret import course_secret, submission_key
 from autograder.grade.session import DEFAULT_BUDGET_S, RemoteStudent
 from autograder.grade.static import rule_findings
 from autograder.grade.tampering import needs_review_text, review_flags
@@ -45,6 +45,8 @@ class GradeSettings:
     sandbox: bool | None = None
     unsandboxed: bool = False  # the instructor accepts running untrusted code where no sandbox can be made
     limits: Limits = Limits()
+    # The course secret, read where the grading starts (so Dask workers draw the inputs the course does); never shown.
+    inputs_secret: bytes = field(default_factory=course_secret, repr=False)
 
 
 def unanswered(submission: Submission, status: str, message: str, code: str) -> list[TestResult]:
@@ -69,7 +71,7 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
     else:
         try:
             student._start()
-            inputs_key = submission_key(submission.sha256)
+            inputs_key = submission_key(submission.sha256, settings.inputs_secret)
             for exercise in AUTOMATIC:
                 findings = rule_findings(exercise, submission.cells)  # parses through structure.parse_cells
                 result, exercise_tests = run_exercise(exercise, student, settings.lang, findings, inputs_key,
