@@ -6,9 +6,11 @@ are worth 3 + 2 + 2 = 7 of its 15 points, its relu, tanh and linear cases 8.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from grading import grade, variant, write_submissions
+from grading import SOLUTION, grade, variant, write_submissions
 
 SIGMOID_LINE = "        return 1 / (1 + tf.exp(-z))"
 SIGMOID_TESTS = 7
@@ -139,3 +141,87 @@ def test_a_forbidden_call_does_not_hide_a_missing_bias(graded):
     data = graded["sigmoid_and_missing_bias"]["exercises"]["dense_forward_matmul"]
     assert data["codes"][:2] == ["forbidden.builtin_sigmoid", "dense.missing_bias"], data["codes"]
     assert "tf.sigmoid" in data["messages"][0] and "bias" in " ".join(data["messages"][1:])
+
+
+# The same cases in a real Jupyter kernel, through the in-notebook path nbgrader's hidden cells take
+# (autograder.notebook): the rules read the cells the kernel ran (IPython's `In`), and the recorder
+# watches the kernel's own TensorFlow and NumPy. Each variant is a cell of its own, then its verdict.
+
+KERNEL_VARIANTS = {
+    "own_sigmoid_helper": ("dense_forward_matmul", "def sigmoid(z):\n    return 1 / (1 + tf.exp(-z))\n\n"
+                           "def dense_forward_matmul(X, W, B, activation='sigmoid'):\n"
+                           "    z = tf.linalg.matmul(X, W) + B\n"
+                           "    return sigmoid(z) if activation == 'sigmoid' else apply_activation(z, activation)\n"),
+    **{name: ("dense_forward_matmul", "def dense_forward_matmul(X, W, B, activation='sigmoid'):\n"
+                                      "    z = tf.linalg.matmul(X, W) + B\n"
+                                      f"    return {call} if activation == 'sigmoid' else apply_activation(z, activation)\n")
+       for name, call in {
+           "tf_sigmoid": "tf.sigmoid(z)", "tf_nn_sigmoid": "tf.nn.sigmoid(z)", "tf_math_sigmoid": "tf.math.sigmoid(z)",
+           "keras_sigmoid": "tf.keras.activations.sigmoid(z)",
+           "keras_get_sigmoid": "tf.keras.activations.get('sigmoid')(z)",
+           "keras_get_activation": "tf.keras.activations.get(activation)(z)",
+           "getattr_sigmoid": "getattr(tf.nn, 'sig' + 'moid')(z)",
+           "eval_sigmoid": "eval('tf.nn.' + ''.join(reversed('diomgis')))(z)",
+       }.items()},
+    "matmul_dense_by_getattr": ("dense_forward_matmul", "def dense_forward_matmul(X, W, B, activation='sigmoid'):\n"
+                                + DENSE_BY_GETATTR + "\n"),
+    "cascade_dense_by_getattr": ("cascade_forward", "def cascade_forward(X, weights, biases, activation='sigmoid'):\n"
+                                 "    A = X\n    for W, B in zip(weights, biases):\n"
+                                 "        layer = getattr(tf.keras.layers, 'De' + 'nse')(units=W.shape[1], "
+                                 "activation=activation)\n"
+                                 "        layer.build(A.shape)\n        layer.set_weights([np.asarray(W), np.asarray(B)])\n"
+                                 "        A = layer(A)\n    return A\n"),
+    **{name: ("dense_forward_dot", helper + "\n\ndef dense_forward_dot(X, W, B, activation='sigmoid'):\n"
+                                   "    y = np.zeros((X.shape[0], W.shape[1]))\n"
+                                   "    for i in range(X.shape[0]):\n        for j in range(W.shape[1]):\n"
+                                   f"            y[i, j] = apply_activation({product} + B[j], activation)\n"
+                                   "    return y\n")
+       for name, helper, product in (
+           ("dot_einsum_helper", "def product(a, b):\n    return np.einsum('i,i->', np.asarray(a), b)",
+            "product(X[i], W[:, j])"),
+           ("dot_matmul_lambda", "product = lambda a, b: np.matmul(np.asarray(a), b)", "product(X[i], W[:, j])"),
+           ("dot_at_lambda", "product = lambda a, b: np.asarray(a) @ b", "product(X[i], W[:, j])"),
+           ("dot_tensordot_helper", "def product(a, b):\n    return np.tensordot(np.asarray(a), b, 1)",
+            "product(X[i], W[:, j])"),
+           ("dot_honest_helper", "product = lambda a, b: np.sum(np.asarray(a) * b)", "product(X[i], W[:, j])"),
+           ("numpy_matrix_dot", "", "np.dot(np.asarray(X), W)[i, j]"),
+       )},
+}
+SETUP = SOLUTION[:SOLUTION.index("def dense_shapes(")]
+APPLY_ACTIVATION = SOLUTION[SOLUTION.index("def apply_activation("):SOLUTION.index("def dense_forward_matmul(")]
+VERDICT = ("import json\nfrom autograder.exercises import BY_ID\nfrom autograder.grade.hidden import run_exercise\n"
+           "from autograder.grade.static import rule_findings\nfrom autograder.student import LocalStudent\n"
+           "exercise = BY_ID[{exercise!r}]\n"
+           "result, _ = run_exercise(exercise, LocalStudent(globals()), 'en', rule_findings(exercise, [str(c) for c in In]))\n"
+           "print(json.dumps({{'score': result.score, 'codes': result.codes, 'messages': result.messages}}))")
+
+
+@pytest.fixture(scope="module")
+def kernel_verdicts(tmp_path_factory) -> dict[str, dict]:
+    import nbformat
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    notebook = new_notebook(cells=[new_code_cell(SETUP)])
+    for exercise_id, source in KERNEL_VARIANTS.values():
+        notebook.cells += [new_code_cell(APPLY_ACTIVATION + source), new_code_cell(VERDICT.format(exercise=exercise_id))]
+    folder = tmp_path_factory.mktemp("kernel")
+    NotebookClient(notebook, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    verdicts = {}
+    for name, cell in zip(KERNEL_VARIANTS, notebook.cells[2::2]):
+        errors = [output for output in cell.outputs if output.output_type == "error"]
+        assert not errors, (name, errors)
+        verdicts[name] = json.loads("".join(o.text for o in cell.outputs if o.output_type == "stream"
+                                            and o.name == "stdout"))
+    nbformat.write(notebook, folder / "rules.ipynb")
+    return verdicts
+
+
+@pytest.mark.parametrize("student", sorted(KERNEL_VARIANTS))
+def test_a_rule_costs_the_same_in_a_jupyter_kernel(kernel_verdicts, graded, student):
+    exercise, score, code = EXPECTED[student]
+    verdict = kernel_verdicts[student]
+    assert verdict["score"] == score, verdict["messages"]
+    assert verdict["codes"][:1] == ([code] if code else []), verdict["messages"]
+    assert graded[student]["exercises"][exercise]["codes"][:1] == verdict["codes"][:1]
