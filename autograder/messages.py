@@ -102,6 +102,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "its process sent a reply the grader cannot read (was the grader's code inside it changed?)",
         "ko": "프로세스가 채점기가 읽을 수 없는 응답을 보냈습니다(프로세스 안의 채점기 코드를 바꾸지 않았나요?)",
     },
+    "process.refused_reply": {
+        "en": "its process sent a reply the grader refuses ({reason})",
+        "ko": "프로세스가 채점기가 받아들이지 않는 응답을 보냈습니다({reason})",
+    },
     "process.gave_up": {
         "en": "the grader gave up after {starts} restarts of your code (each time a cell or a test ended its "
               "process); the remaining tests were not run",

@@ -343,13 +343,16 @@ class StudentProcess:
         try:
             self.sock.settimeout(timeout_s)
             self.sock.sendall(wire.encode(message))
-            reply = wire.read_message(_DeadlineReader(self.sock, time.monotonic() + timeout_s))
+            reply = wire.read_message(_DeadlineReader(self.sock, time.monotonic() + timeout_s), wire.MAX_REPLY_BYTES)
         except (TimeoutError, socket.timeout):
             self.stop(kill=True)
             raise StudentProcessEnded("timeout", phrase("process.deadline", seconds=timeout_s)) from None
-        except (OSError, wire.WireError):
+        except (OSError, wire.HungUp):
             report = self.stop()
             raise StudentProcessEnded("crashed", report.describe(self.limits)) from None
+        except wire.WireError as error:
+            self.stop(kill=True)
+            raise StudentProcessEnded("crashed", phrase("process.refused_reply", reason=str(error))) from None
         if not isinstance(reply, dict) or type(reply.get("id")) is not int or reply["id"] != self.next_id:
             self.stop()
             raise StudentProcessEnded("crashed", phrase("process.out_of_turn"))
