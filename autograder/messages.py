@@ -687,6 +687,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no .ipynb or .py file was found in your submission",
         "ko": "제출물에서 .ipynb나 .py 파일을 찾지 못했습니다",
     },
+    "grader.error": {
+        "en": "The grader could not finish grading this submission. This is not a mistake in your work: "
+              "your instructor has the details and will grade it again.",
+        "ko": "채점기가 이 제출물의 채점을 끝내지 못했습니다. 여러분의 코드 문제가 아닙니다: "
+              "담당 교수자가 자세한 내용을 확인하고 다시 채점할 것입니다.",
+    },
     "gradescope.internal": {
         "en": "the grader itself failed ({error})",
         "ko": "채점기 자체에 문제가 생겼습니다({error})",
