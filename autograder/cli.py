@@ -12,11 +12,14 @@ from autograder.messages import DEFAULT_LANGUAGE, LANGUAGES, render
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from autograder.grade.batch import GradeSettings, grade_batch, summary_table
+    """0 when every submission was graded; 1 when the grader failed on some (listed; a rerun grades
+    only them) or the gradebook was refused; 2 when it refuses to grade unsandboxed; 3 when the results
+    folder cannot be written."""
+    from autograder.grade.batch import GradeSettings, GraderFault, grade_batch, grader_errors, summary_table
     from autograder.run.sandbox import UnsafeToGrade
     from autograder.report.classroom import common_mistakes_text
 
-    missing = [str(p) for p in args.paths if not p.exists()]
+    missing = [str(p) for p in [*args.paths, *([args.course] if args.course else [])] if not p.exists()]
     if missing:
         print(render("command.no_such_path", {"paths": ", ".join(missing)}, args.lang), file=sys.stderr)
         return 2
@@ -44,10 +47,24 @@ def _grade(args: argparse.Namespace) -> int:
         except UnsafeToGrade as refusal:
             print(f"error: {refusal}", file=sys.stderr)
             return 2
+        except GraderFault as fault:
+            print(render(fault.code, fault.params, args.lang), file=sys.stderr)
+            return 3
     print(summary_table(results, args.lang))
     print(common_mistakes_text(results, args.lang))
     print(render("command.results", {"out": args.out}, args.lang))
-    return _after_grading(args, results)
+    try:
+        status = _after_grading(args, results)
+    except OSError as error:
+        print(render("command.write_failed", {"error": error}, args.lang), file=sys.stderr)
+        return 3
+    failed = grader_errors(results)
+    if failed:
+        print(render("command.grader_errors", {"count": len(failed)}, args.lang), file=sys.stderr)
+        for result in failed:
+            print(f"  {result['student']}: {result['grader_error'].splitlines()[0]}", file=sys.stderr)
+        return 1
+    return status
 
 
 def _gradebook_url(args: argparse.Namespace) -> str | None:
@@ -76,6 +93,7 @@ def _due_date(args: argparse.Namespace) -> str:
 def _after_grading(args: argparse.Namespace, results: list[dict]) -> int:
     """The gradebook (with the course's late penalties) if asked for, the export-layout CSV, the autograded
     notebooks and the reports; 1 if the gradebook was refused."""
+    from autograder.grade.batch import write_atomically
     from autograder.grade.submission import discover
     from autograder.gradebook import (GradebookMismatch, nbgrader_export_csv, write_autograded_notebooks,
                                       write_gradebook)
@@ -95,10 +113,11 @@ def _after_grading(args: argparse.Namespace, results: list[dict]) -> int:
                 from autograder.course import apply_late_penalties
 
                 penalties = apply_late_penalties(args.course, gradebook, [r["student"] for r in results])
-    (args.out / "grades_nbgrader.csv").write_text(nbgrader_export_csv(results, penalties), encoding="utf-8")
+    write_atomically(args.out / "grades_nbgrader.csv", nbgrader_export_csv(results, penalties))
     print(render("command.export_csv", {"path": args.out / "grades_nbgrader.csv"}, args.lang))
     if args.course and status == 0:
-        written = write_autograded_notebooks(args.course, results, dict(discover(args.paths)))
+        written = write_autograded_notebooks(args.course, results,
+                                             {found.student: found.path for found in discover(args.paths)})
         print(render("command.autograded", {"count": len(written), "path": args.course / "autograded"}, args.lang))
     if not args.no_report:
         from autograder.report.classroom import write_reports

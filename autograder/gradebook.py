@@ -21,6 +21,7 @@ from sqlalchemy.exc import SAWarning
 
 from autograder.exercises import ASSIGNMENT, AUTOMATIC, EXERCISES
 from autograder.grade.tampering import needs_review_text
+from autograder.grade.submission import file_name_of, parse_notebook_json, read_submission_bytes
 from autograder.lateness import as_datetime
 from autograder.messages import render
 from autograder.nbgrader_run import put_alembic_on_path
@@ -83,7 +84,8 @@ def write_gradebook(db_url: str, results: list[dict]) -> None:
         warnings.simplefilter("ignore", SAWarning)
         record_assignment(gradebook)
         for result in results:
-            record_result(gradebook, result)
+            if not result.get("grader_error"):  # no grade rather than a false 0; the next run grades it
+                record_result(gradebook, result)
 
 
 def feedback_output(exercise: dict) -> str:
@@ -110,20 +112,27 @@ def write_autograded_notebooks(course: Path, results: list[dict], submissions: d
     written = []
     for result in results:
         path = submissions.get(result["student"])
-        try:
-            submitted = json.loads(path.read_text(encoding="utf-8")) if path and path.suffix == ".ipynb" else None
-        except (OSError, UnicodeDecodeError, ValueError):
-            submitted = None
-        if not isinstance(submitted, dict) or not isinstance(submitted.get("cells"), list):
+        if path is None or path.suffix != ".ipynb" or result.get("problems") or result.get("grader_error"):
             continue
-        target = course / "autograded" / result["student"] / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+        try:
+            submitted = parse_notebook_json(read_submission_bytes(path))
+        except Exception:  # noqa: BLE001 - grading already said what is wrong with this file
+            continue
+        target = course / "autograded" / folder_name_of(result["student"]) / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(".ipynb.partial")
         partial.write_text(json.dumps(autograded_notebook(submitted, result), ensure_ascii=False, indent=1),
-                           encoding="utf-8")
+                           encoding="utf-8", errors="backslashreplace")
         os.replace(partial, target)
         written.append(target)
     return written
+
+
+def folder_name_of(student: str) -> str:
+    """nbgrader's folder for a student: the id itself, as nbgrader names it, unless it cannot be a folder name."""
+    if student in ("", ".", "..") or "/" in student or "\0" in student:
+        return file_name_of(student)
+    return student
 
 
 def nbgrader_export_csv(results: list[dict], penalties: dict[str, float] | None = None) -> str:
@@ -138,6 +147,10 @@ def nbgrader_export_csv(results: list[dict], penalties: dict[str, float] | None 
     writer.writerow(EXPORT_COLUMNS)
     max_score = float(sum(exercise.points for exercise in EXERCISES))
     for result in sorted(results, key=lambda r: r["student"]):
+        if result.get("grader_error"):  # not graded yet: no score rather than a false 0
+            writer.writerow([ASSIGNMENT, result.get("due", ""), result.get("timestamp", ""), result["student"],
+                             "", "", "", "", "", "", max_score])
+            continue
         score, penalty = float(result["score"]), float(penalties.get(result["student"], 0.0))
         writer.writerow([ASSIGNMENT, result.get("due", ""), result.get("timestamp", ""), result["student"], "", "", "",
                          score, penalty, max(0.0, score - penalty), max_score])

@@ -13,6 +13,7 @@ import pytest
 
 from autograder.cli import main as cli
 from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
+from autograder.grade.submission import file_name_of
 from autograder.grade.hidden import collect
 from autograder.report.classroom import common_mistakes_text, summarize_class, write_reports
 from autograder.report.student import feedback_html, feedback_markdown
@@ -92,9 +93,14 @@ def test_the_end_of_batch_summary_lists_mistakes_with_counts_in_either_language(
     assert common_mistakes_text(CLASS[:1], "en") == "No recognised mistakes."
 
 
-def test_unsafe_student_ids_are_refused(tmp_path):
-    with pytest.raises(ValueError, match="unsafe"):
-        write_reports(tmp_path, [result_for("../../etc/evil")])
+def test_unsafe_student_ids_get_pages_inside_the_report_folder_under_their_real_name(tmp_path):
+    out = tmp_path / "out"
+    write_reports(out, [result_for("../../etc/evil")])
+    pages = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    name = file_name_of("../../etc/evil")
+    assert pages == ["out/report/index.html", f"out/report/students/{name}.html", f"out/report/students/{name}.md"]
+    assert name.startswith("etc_evil-")
+    assert "../../etc/evil" in (out / "report" / "students" / f"{name}.md").read_text()
 
 
 def test_report_verb_reads_a_grade_folder(tmp_path, capsys):

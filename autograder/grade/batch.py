@@ -1,8 +1,13 @@
 """Grading a batch: warm workers in parallel, one result file per submission as it finishes.
 
-A result is written whole or not at all (written beside, then renamed). Running the batch
-again skips every submission whose result already records the same sha256, so a grader
-killed mid-batch loses nothing; `force` grades everything again.
+Every submission gets a result and the batch always finishes: whatever goes wrong while one
+submission is graded becomes that submission's result (status `grader_error` when the fault is
+the grader's, with the details for the instructor and a neutral message for the student), and a
+worker that died is replaced. A result is written whole or not at all (written beside, then
+renamed). Running the batch again skips every submission whose result already records the same
+sha256, except grader errors, which are graded again; `force` grades everything again. The
+grader's own faults (a full disk, a read-only folder) stop the batch cleanly: checked before
+grading where possible, otherwise every result finished so far is kept and nothing partial is left.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ import io
 import json
 import os
 import queue
+import shutil
 import sys
 import threading
 import time
+import traceback
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,12 +33,17 @@ from autograder.grade.secret import course_secret, submission_key
 from autograder.grade.session import DEFAULT_BUDGET_S, RemoteStudent
 from autograder.grade.static import rule_findings
 from autograder.grade.tampering import needs_review_text, review_flags
-from autograder.grade.submission import Submission, discover, read_submission
+from autograder.grade.submission import Submission, discover, file_name_of, submission_of
 from autograder.lateness import late_text, lateness
 from autograder.messages import as_text, render
-from autograder.results import ExerciseResult, SubmissionResult, TestResult, summarize_exercise
+from autograder.results import GRADER_ERROR, ExerciseResult, SubmissionResult, TestResult, summarize_exercise
 from autograder.run.sandbox import (Limits, SandboxedWorker, UnsafeToGrade, WorkerFailed, sandbox_available,
                                     unsandboxed_refusal, unsandboxed_risks, unsandboxed_warning)
+from autograder.student import StudentFailure
+
+# A generous estimate of what one student adds to the output folder (result JSON, two feedback pages).
+BYTES_PER_STUDENT = 512 * 1024
+WRITE_PROBE_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,15 @@ def unanswered(submission: Submission, status: str, message: str, code: str) -> 
 
     return [TestResult(t.id, t.exercise, 0.0, t.points, status, message, code)
             for exercise in AUTOMATIC for t in collect(exercise)]
+
+
+class GraderFault(Exception):
+    """The grader's own machine failed (the output folder cannot be written): the batch stops.
+    `code` and `params` are the catalog message that says so."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(render(code, params, "en"))
+        self.code, self.params = code, params
 
 
 def grade_submission(submission: Submission, worker: SandboxedWorker, settings: GradeSettings) -> SubmissionResult:
@@ -94,14 +115,41 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
         exercises=exercises, tests=tests, sha256=submission.sha256,
         duration_s=round(time.monotonic() - started, 3), versions=worker.versions, sandboxed=worker.sandboxed,
         language=settings.lang, cells=cells, manual=submission.manual, problems=problems,
+        notes=[as_text(note, settings.lang) for note in submission.notes],
         review=review_flags(submission.cells, tests),
         student_process={"starts": student.starts, "cpu_s": round(student.cpu_s, 3),
                          "peak_rss_kb": student.peak_rss_kb, "memory_bound_hits": student.memory_bound_hits},
         **lateness(submission.timestamp, settings.due))
 
 
+def unfinished_result(submission: Submission, status: str, student_message: str, code: str,
+                      grader_error: str = "", worker: SandboxedWorker | None = None,
+                      settings: GradeSettings = GradeSettings(), problems: tuple[str, ...] = ()) -> SubmissionResult:
+    """A submission whose grading could not go on: every test at 0 with one status and message."""
+    tests = unanswered(submission, status, student_message, code)
+    exercises = {exercise.id: summarize_exercise(exercise.id, float(exercise.points),
+                                                 [t for t in tests if t.exercise == exercise.id])
+                 for exercise in AUTOMATIC}
+    return SubmissionResult(
+        student=submission.student, source=str(submission.path), score=0.0, max_score=float(AUTOMATIC_POINTS),
+        exercises=exercises, tests=tests, sha256=submission.sha256, duration_s=0.0,
+        versions=worker.versions if worker else {}, sandboxed=bool(worker and worker.sandboxed),
+        language=settings.lang, manual=submission.manual, problems=list(problems),
+        notes=[as_text(note, settings.lang) for note in submission.notes],
+        grader_error=grader_error, **lateness(submission.timestamp, settings.due))
+
+
+def grader_error_result(submission: Submission, error: BaseException, worker: SandboxedWorker | None,
+                        settings: GradeSettings) -> SubmissionResult:
+    """The grader failed on this submission: the details for the instructor, a neutral word for the student."""
+    details = "".join(traceback.format_exception(type(error), error, error.__traceback__)[-6:])
+    return unfinished_result(submission, GRADER_ERROR, render("grader.error", {}, settings.lang), "grader.error",
+                             grader_error=f"{type(error).__name__}: {str(error)[:500]}\n{details[-4000:]}",
+                             worker=worker, settings=settings)
+
+
 class WarmWorker:
-    """One slot's warm worker, started when first needed and started again after it fails.
+    """One slot's warm worker, started when first needed and replaced when it dies.
 
     The local batch keeps one per thread; a cluster keeps one per Dask worker.
     """
@@ -113,17 +161,43 @@ class WarmWorker:
     def start_if_needed(self) -> SandboxedWorker:
         if self.worker is None or not self.worker.alive():
             self.stop()
-            self.worker = SandboxedWorker(self.slot, self.sandboxed, self.limits)
-            self.worker.start()
+            worker = SandboxedWorker(self.slot, self.sandboxed, self.limits)
+            try:
+                worker.start()
+            except BaseException:
+                worker.stop()
+                raise
+            self.worker = worker
         return self.worker
 
     def grade(self, submission: Submission, settings: GradeSettings) -> dict:
-        """The submission's result as JSON data; a worker that fails under it is started again once."""
-        try:
-            return grade_submission(submission, self.start_if_needed(), settings).to_json()
-        except WorkerFailed:
-            self.stop()
-        return grade_submission(submission, self.start_if_needed(), settings).to_json()
+        """The submission's result as JSON data, whatever happens: never raises.
+
+        A worker that fails is replaced and the submission tried once more on a fresh one; a failure
+        of the student's code as a whole gets that status; anything else is a grader error.
+        """
+        if submission.problem:  # nothing to run: no worker needed
+            problem = as_text(submission.problem, settings.lang)
+            return unfinished_result(submission, "missing", problem, "submission.unreadable",
+                                     settings=settings, problems=(problem,)).to_json()
+        for attempt in range(2):
+            try:
+                return grade_submission(submission, self.start_if_needed(), settings).to_json()
+            except StudentFailure as failure:
+                code = f"student.{failure.status}"
+                reason = as_text(failure.message, settings.lang)
+                message = render(code, {"reason": reason, "error": reason}, settings.lang)
+                return unfinished_result(submission, failure.status, message, code, worker=self.worker,
+                                         settings=settings).to_json()
+            except Exception as error:  # noqa: BLE001 - any fault becomes this submission's result
+                worker_died = (isinstance(error, (WorkerFailed, OSError)) or self.worker is None
+                               or not self.worker.alive())
+                worker = self.worker
+                self.stop()  # whatever state the worker is in, the next submission gets a fresh one
+                if attempt == 0 and worker_died:
+                    continue
+                return grader_error_result(submission, error, worker, settings).to_json()
+        raise AssertionError("unreachable")
 
     def stop(self) -> None:
         if self.worker is not None:
@@ -136,25 +210,55 @@ def write_result(out_dir: Path, result: dict) -> None:
 
 
 def write_atomically(path: Path, text: str) -> None:
+    """The file whole or not at all; a failed write leaves no temporary file behind."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        temporary.write_text(text, encoding="utf-8", errors="backslashreplace")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def check_output_folder(out_dir: Path, students: int) -> None:
+    """Before grading: the folder can be created and written, and has room for this batch."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".write-probe.{os.getpid()}.tmp"
+        try:
+            with open(probe, "wb") as handle:
+                handle.write(b"\0" * WRITE_PROBE_BYTES)
+                handle.flush()
+                os.fsync(handle.fileno())
+        finally:
+            probe.unlink(missing_ok=True)
+    except OSError as error:
+        raise GraderFault("command.out_not_writable", out=out_dir, reason=error.strerror or error) from None
+    free = shutil.disk_usage(out_dir).free
+    needed = students * BYTES_PER_STUDENT
+    if free < needed:
+        raise GraderFault("command.out_too_small", out=out_dir, free_kib=free // 1024, needed_kib=needed // 1024,
+                          count=students)
 
 
 def result_path(out_dir: Path, student: str) -> Path:
-    path = (out_dir / f"{student}.json").resolve()
+    path = (out_dir / f"{file_name_of(student)}.json").resolve()
     if path.parent != out_dir.resolve():
         raise ValueError(f"unsafe student id {student!r}")
     return path
 
 
 def previous_result(out_dir: Path, student: str, sha256: str) -> dict | None:
+    """The result of an earlier run for the same file, unless the grader failed on it then."""
     path = result_path(out_dir, student)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
-    return data if isinstance(data, dict) and data.get("sha256") == sha256 else None
+    if (not isinstance(data, dict) or data.get("student") != student or data.get("sha256") != sha256
+            or data.get("grader_error")):
+        return None
+    return data
 
 
 def kept_result(out_dir: Path, student: str, sha256: str, timestamp: str, settings: GradeSettings) -> dict | None:
@@ -164,14 +268,17 @@ def kept_result(out_dir: Path, student: str, sha256: str, timestamp: str, settin
 
 
 def grades_csv(results: list[dict]) -> str:
-    """One row per student: a column per automatic exercise, the total, when it was submitted (UTC) and how late."""
+    """One row per student: a column per automatic exercise, the total, when it was submitted (UTC) and how late.
+    A student the grader failed on has no scores rather than a false 0."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", *(e.id for e in AUTOMATIC), "total", "max_score", "timestamp", "late_by",
                      "needs_review"])
     for result in sorted(results, key=lambda r: r["student"]):
-        writer.writerow([result["student"], *(_number(result["exercises"][e.id]["score"]) for e in AUTOMATIC),
-                         _number(result["score"]), _number(result["max_score"]), result.get("timestamp", ""),
+        graded = not result.get("grader_error")
+        scores = [_number(result["exercises"][e.id]["score"]) if graded else "" for e in AUTOMATIC]
+        writer.writerow([result["student"], *scores, _number(result["score"]) if graded else "",
+                         _number(result["max_score"]), result.get("timestamp", ""),
                          late_text(result.get("seconds_late", 0.0)), needs_review_text(result, result.get("language", "en"))])
     return buffer.getvalue()
 
@@ -204,18 +311,22 @@ class Progress:
 
 def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
                 progress: Callable[[int], Progress] = Progress) -> list[dict]:
-    """Grade every submission under the paths into out_dir; returns every result as JSON data."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Grade every submission under the paths into out_dir; returns every result as JSON data.
+
+    Raises GraderFault, before grading or after the results finished so far are kept, when the
+    output folder cannot be written.
+    """
+    found = discover(paths)
+    check_output_folder(out_dir, len(found))
     pending: queue.Queue = queue.Queue()
     results: dict[str, dict] = {}
-    found = discover(paths)
     bar = progress(len(found))
-    for student, path in found:
-        submission = read_submission(student, path)
-        kept = kept_result(out_dir, student, submission.sha256, submission.timestamp, settings)
+    for item in found:
+        submission = submission_of(item)
+        kept = kept_result(out_dir, item.student, submission.sha256, submission.timestamp, settings)
         if kept is not None:
-            results[student] = kept
-            bar.step(render("summary.kept", {"student": student}, settings.lang))
+            results[item.student] = kept
+            bar.step(render("summary.kept", {"student": item.student}, settings.lang))
         else:
             pending.put(submission)
     sandboxed = sandbox_available() if settings.sandbox is None else settings.sandbox
@@ -225,23 +336,25 @@ def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
             raise UnsafeToGrade(unsandboxed_refusal(risks, settings.lang))
         print(unsandboxed_warning(risks, settings.lang), file=sys.stderr)
     lock = threading.Lock()
-    failures: list[BaseException] = []
+    faults: list[tuple[Path, OSError]] = []
 
     def work(slot: int) -> None:
         warm = WarmWorker(slot, sandboxed, settings.limits)
         try:
-            while True:
+            while not faults:
                 try:
                     submission = pending.get_nowait()
                 except queue.Empty:
                     return
                 result = warm.grade(submission, settings)
-                write_result(out_dir, result)
+                try:
+                    write_result(out_dir, result)
+                except OSError as error:
+                    faults.append((result_path(out_dir, submission.student), error))
+                    return
                 with lock:
                     results[submission.student] = result
                 bar.step(submission.student)
-        except BaseException as error:  # reported after the other workers finish
-            failures.append(error)
         finally:
             warm.stop()
 
@@ -251,10 +364,15 @@ def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
         thread.start()
     for thread in threads:
         thread.join()
-    if failures:
-        raise failures[0]
-    ordered = [results[student] for student, _ in found if student in results]
-    write_atomically(out_dir / "grades.csv", grades_csv(ordered))
+    ordered = [results[item.student] for item in found if item.student in results]
+    try:
+        write_atomically(out_dir / "grades.csv", grades_csv(ordered))
+    except OSError as error:
+        faults.append((out_dir / "grades.csv", error))
+    if faults:
+        path, error = faults[0]
+        raise GraderFault("command.batch_stopped", path=path, reason=error.strerror or error, kept=len(results),
+                          out=out_dir)
     return ordered
 
 
@@ -269,6 +387,11 @@ def pad(text: str, width: int, right: bool = False) -> str:
     return fill + text if right else text + fill
 
 
+def grader_errors(results: list[dict]) -> list[dict]:
+    """The results the grader itself could not finish: to be graded again by the next run."""
+    return [result for result in results if result.get("grader_error")]
+
+
 def summary_table(results: list[dict], lang: str = "en", footer: bool = True) -> str:
     """A fixed-width table: one row per student, a numbered column per exercise (named in a legend), the total."""
     ids = [e.id for e in AUTOMATIC]
@@ -279,6 +402,8 @@ def summary_table(results: list[dict], lang: str = "en", footer: bool = True) ->
     for result in results:
         cells = [f"{_number(result['exercises'][i]['score']):>4}" for i in ids]
         total = f"{_number(result['score'])}/{_number(result['max_score'])}"
+        if result.get("grader_error"):
+            cells, total = [f"{'-':>4}" for _ in ids], "error"
         lines.append(" ".join([pad(result["student"], name_width), *cells, f"{total:>9}"]))
     legend = [f"{n}={exercise_id}" for n, exercise_id in enumerate(ids, 1)]
     lines += ["  " + "  ".join(legend[:6]), "  " + "  ".join(legend[6:])]

@@ -36,8 +36,9 @@ from distributed.scheduler import KilledWorker
 from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
 from autograder.grade.batch import (GradeSettings, Progress, WarmWorker, grades_csv, kept_result, unanswered,
                                     write_atomically, write_result)
-from autograder.grade.submission import (Submission, discover, parse_submission, read_submission_bytes,
-                                         submission_digest, submission_timestamp, unreadable_submission)
+from autograder.grade.submission import (Found, Submission, discover, parse_submission, problem_submission,
+                                         read_submission_bytes, submission_digest, submission_timestamp,
+                                         unreadable_submission)
 from autograder.lateness import lateness
 from autograder.messages import render
 from autograder.results import SubmissionResult, summarize_exercise
@@ -170,10 +171,13 @@ class WarmWorkerPlugin(WorkerPlugin):
 def grade_on_worker(request: dict, settings: GradeSettings) -> dict:
     """The Dask task: one submission, from its bytes, on this worker's warm worker."""
     source = Path(request["source"])
-    if request["data"] is None:
+    if request["problem"]:
+        submission = problem_submission(request["student"], source, request["problem"])
+    elif request["data"] is None:
         submission = unreadable_submission(request["student"], source, request["unreadable"])
     else:
         submission = parse_submission(request["student"], source, request["data"], request["timestamp"])
+    submission.notes += [request["note"]] if request["note"] else []
     return get_worker().plugins[PLUGIN_NAME].grade(submission, settings)
 
 
@@ -189,15 +193,18 @@ def grader_failure(request: dict, sha256: str, message: str, settings: GradeSett
         language=settings.lang, problems=[message], **lateness(request["timestamp"], settings.due)).to_json()
 
 
-def _requests(found: list[tuple[str, Path]]) -> Iterator[tuple[dict, str]]:
+def _requests(found: list[Found]) -> Iterator[tuple[dict, str]]:
     """Each submission as the task's plain data (its bytes, and its path only as a name) and its sha256."""
-    for student, path in found:
-        request = {"student": student, "source": str(path), "data": None, "unreadable": "",
-                   "timestamp": submission_timestamp(path)}
+    for item in found:
+        request = {"student": item.student, "source": str(item.path), "data": None, "unreadable": "",
+                   "problem": item.problem, "note": item.note, "timestamp": submission_timestamp(item.path)}
+        if item.problem:
+            yield request, problem_submission(item.student, item.path, item.problem).sha256
+            continue
         try:
-            request["data"] = read_submission_bytes(path)
+            request["data"] = read_submission_bytes(item.path)
         except OSError as error:
-            request["unreadable"] = error.strerror
+            request["unreadable"] = error.strerror or str(error)
         yield request, submission_digest(request["data"]) if request["data"] is not None else ""
 
 
@@ -285,7 +292,7 @@ def grade_on_cluster(paths: list[Path], out_dir: Path, settings: GradeSettings, 
             pending.add(future)
         for future in pending:
             collect(future)
-    ordered = [results[student] for student, _ in found if student in results]
+    ordered = [results[item.student] for item in found if item.student in results]
     write_atomically(out_dir / "grades.csv", grades_csv(ordered))
     return ordered
 

@@ -1,7 +1,10 @@
 """From a file on disk to a submission record: who, which cells, which manual answers.
 
-Notebooks are read as JSON and never executed here. Test cells (nbgrader's graded test
-cells and the visible test cells) are left out: the grader runs its own tests.
+Notebooks are read as JSON and never executed here, read like Jupyter would: nbformat 3 is
+converted, outputs are dropped before any size rule (they are never graded), and whatever an
+editor left in the metadata is tolerated. Bounds come before reading: a file is stat'ed and read
+only up to a cap, its JSON's nesting checked before it is parsed. Test cells (nbgrader's graded
+test cells and the visible test cells) are left out: the grader runs its own tests.
 """
 
 from __future__ import annotations
@@ -9,16 +12,29 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.exercises import ASSIGNMENT, EXERCISES
 from autograder.lateness import read_timestamp
 from autograder.messages import Phrase, phrase
+from autograder.run.inside.wire import check_json_bounds
 
 SUFFIXES = (".ipynb", ".py")
 MANUAL_IDS = {exercise.id for exercise in EXERCISES if not exercise.automatic}
+# The cap on what is graded (a notebook without its outputs); files are read only up to MAX_FILE_BYTES,
+# room for a notebook's saved outputs (images), which are dropped before the cap applies.
 MAX_SUBMISSION_BYTES = 20 * 1024**2
+MAX_FILE_BYTES = 100 * 1024**2
+MAX_NOTEBOOK_DEPTH = 100
+MAX_NOTEBOOK_ITEMS = 10_000_000
+
+
+RELEASE_NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+NOT_SUBMISSIONS = {".ipynb_checkpoints", "__pycache__", "__MACOSX", ".git"}
+SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+HASHED_FILE_NAME = re.compile(r".*-[0-9a-f]{10}")
 
 
 @dataclass
@@ -30,13 +46,28 @@ class Submission:
     cells: list[str] = field(default_factory=list)
     manual: dict[str, str] = field(default_factory=dict)
     problem: Phrase | None = None
+    notes: list[Phrase] = field(default_factory=list)
     timestamp: str = ""
 
 
-def sanitize_student_id(raw: str) -> str:
-    """A student id that is safe as a file name: no separators, no leading dots, bounded length."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", raw).lstrip(".")[:100]
-    return cleaned or "student"
+@dataclass(frozen=True)
+class Found:
+    """A student and the file to grade; `problem` when discovery already knows it cannot be graded
+    (no notebook, several candidates), `note` when it chose a file the instructor should know about."""
+
+    student: str
+    path: Path
+    problem: Phrase | None = None
+    note: Phrase | None = None
+
+
+def file_name_of(student: str) -> str:
+    """The made-safe form of a student id, for file names only: the id itself when it is already a safe
+    name, else its safe characters and a hash of the whole id, so two ids never share a file name."""
+    if SAFE_FILE_NAME.fullmatch(student) and not HASHED_FILE_NAME.fullmatch(student):
+        return student
+    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", student).lstrip("._-")[:60] or "student"
+    return f"{cleaned}-{hashlib.sha256(student.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
 
 
 def in_nbgrader_layout(path: Path) -> bool:
@@ -45,34 +76,104 @@ def in_nbgrader_layout(path: Path) -> bool:
 
 
 def student_id_for(path: Path) -> str:
-    """nbgrader's submitted/<student>/<assignment>/file.ipynb gives <student>; otherwise the file's name."""
-    if in_nbgrader_layout(path):
-        return sanitize_student_id(path.parts[-3])
-    return sanitize_student_id(path.stem)
+    """nbgrader's submitted/<student>/<assignment>/file.ipynb gives <student>; otherwise the file's stem, exactly."""
+    return path.parts[-3] if in_nbgrader_layout(path) else path.stem
 
 
-def discover(paths: list[Path]) -> list[tuple[str, Path]]:
-    """(student id, file) for each submission under the paths, ids made unique, in a stable order."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES
-                            and ".ipynb_checkpoints" not in p.parts)
+def choose_notebook(files: list[Path]) -> tuple[Path | None, Phrase | None, Phrase | None]:
+    """The file to grade among a student's files, by the release's notebook name: (file, problem, note).
+
+    The release's name wins; without it, the only notebook (or else the only .py file) is graded with a
+    note; several candidates or none is a problem to say, never a guess.
+    """
+    named = [f for f in files if f.name == RELEASE_NOTEBOOK]
+    if named:
+        return named[0], None, None
+    for suffix in SUFFIXES:
+        candidates = sorted((f for f in files if f.suffix == suffix), key=lambda f: f.name)
+        if len(candidates) == 1:
+            return candidates[0], None, phrase("submission.other_notebook", notebook=RELEASE_NOTEBOOK,
+                                               name=candidates[0].name)
+        if len(candidates) > 1:
+            names = ", ".join(f.name for f in candidates)
+            return None, phrase("submission.several_candidates", notebook=RELEASE_NOTEBOOK, names=names), None
+    return None, phrase("submission.no_notebook", notebook=RELEASE_NOTEBOOK), None
+
+
+def _visible(entry: Path) -> bool:
+    """Not the leftovers of tools (Jupyter's checkpoints, Python's caches, macOS's zip and resource files)."""
+    return entry.name not in NOT_SUBMISSIONS and not entry.name.startswith("._")
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return sorted(entry for entry in folder.iterdir() if _visible(entry))
+    except OSError:
+        return []
+
+
+def _is_real_folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def discover(paths: list[Path]) -> list[Found]:
+    """Each student under the paths and the file to grade, in a stable order, under their real ids.
+
+    In nbgrader's layout (<student>/dense_layers/) the student's notebook is chosen by the release's name;
+    elsewhere each .ipynb or .py file is a student named by its stem. Anything named like a submission
+    that is not a regular file (a folder, a pipe, a device) is kept, so its student is told; folders
+    named like a submission are never searched, and nothing else becomes a student.
+    """
+    files: dict[str, list[Path]] = {}
+    chosen: dict[str, Found] = {}
+
+    def take_assignment_folder(student: str, folder: Path) -> None:
+        candidates = [entry for entry in _entries(folder) if entry.suffix in SUFFIXES]
+        path, problem, note = choose_notebook(candidates)
+        if student in chosen or student in files:
+            files.setdefault(student, []).append(path or folder)
         else:
-            files.append(path)
-    found, used = [], set()
-    for file in files:
-        student = base = student_id_for(file)
-        counter = 2
-        while student in used:
-            student, counter = f"{base}-{counter}", counter + 1
-        used.add(student)
-        found.append((student, file))
-    return found
+            chosen[student] = Found(student, path or folder, problem, note)
+
+    pending = []
+    for path in paths:
+        if path.is_dir() and path.name == ASSIGNMENT and path.resolve().parent.name:
+            take_assignment_folder(path.resolve().parent.name, path)  # <student>/dense_layers given itself
+        elif path.is_dir():
+            pending.append(path)
+        else:
+            files.setdefault(student_id_for(path), []).append(path)
+    while pending:
+        folder = pending.pop()
+        if _is_real_folder(folder / ASSIGNMENT):
+            take_assignment_folder(folder.name, folder / ASSIGNMENT)
+            continue
+        entries = _entries(folder)
+        # In nbgrader's submitted/ folder, a student folder without this assignment holds other work.
+        submitted = any(_is_real_folder(entry / ASSIGNMENT) for entry in entries if _is_real_folder(entry))
+        for entry in reversed(entries):
+            if entry.suffix in SUFFIXES:
+                files.setdefault(entry.stem, []).append(entry)
+            elif _is_real_folder(entry) and (not submitted or _is_real_folder(entry / ASSIGNMENT)):
+                pending.append(entry)
+    for student, paths_of_student in files.items():
+        if student in chosen:
+            paths_of_student = [chosen.pop(student).path, *paths_of_student]
+        if len(paths_of_student) == 1:
+            chosen[student] = Found(student, paths_of_student[0])
+        else:
+            names = ", ".join(str(p) for p in paths_of_student)
+            chosen[student] = Found(student, paths_of_student[0], phrase("submission.same_id", paths=names))
+    return [chosen[student] for student in sorted(chosen)]
+
+
+def _mapping(value) -> dict:
+    """A notebook's metadata as a dict, whatever an editor left there (a list, a string, null)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _is_test_cell(cell: dict) -> bool:
-    meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+    meta = _mapping(_mapping(cell.get("metadata")).get("nbgrader"))
     if meta.get("grade") and not meta.get("solution"):
         return True
     return str(meta.get("grade_id", "")).endswith("_visible_tests")
@@ -80,19 +181,43 @@ def _is_test_cell(cell: dict) -> bool:
 
 def _source(cell: dict) -> str:
     source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    if isinstance(source, list):
+        return "".join(line if isinstance(line, str) else "" for line in source)
+    return source if isinstance(source, str) else ""
 
 
-def read_notebook(text: str) -> tuple[list[str], dict[str, str]]:
-    """The code cells to run and the manual answers, from a notebook's JSON."""
-    notebook = json.loads(text)
-    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+def parse_notebook_json(data: bytes) -> dict:
+    """A notebook's JSON, its nesting and size checked before json.loads (which recurses once per level)."""
+    check_json_bounds(data, MAX_NOTEBOOK_DEPTH, MAX_NOTEBOOK_ITEMS)
+    notebook = json.loads(data)
+    if not isinstance(notebook, dict):
+        raise ValueError("it is not a notebook")
+    if notebook.get("nbformat") == 3 or ("worksheets" in notebook and "cells" not in notebook):
+        import nbformat
+
+        notebook = nbformat.convert(nbformat.from_dict(notebook), 4)
+    if not isinstance(notebook.get("cells"), list):
         raise ValueError("it has no list of cells")
+    return notebook
+
+
+def without_outputs(notebook: dict) -> dict:
+    """The notebook as graded: outputs are never graded, so they count toward no size rule."""
+    cells = [{key: value for key, value in cell.items() if key != "outputs"} if isinstance(cell, dict) else cell
+             for cell in notebook["cells"]]
+    return {**notebook, "cells": cells}
+
+
+def read_notebook(text: str | bytes) -> tuple[list[str], dict[str, str]]:
+    """The code cells to run and the manual answers, from a notebook's JSON."""
+    notebook = without_outputs(parse_notebook_json(text.encode() if isinstance(text, str) else text))
+    if len(json.dumps(notebook)) > MAX_SUBMISSION_BYTES:
+        raise TooLarge(phrase("submission.too_large_without_outputs", megabytes=MAX_SUBMISSION_BYTES // 1024**2))
     cells, manual = [], {}
     for cell in notebook["cells"]:
         if not isinstance(cell, dict):
             continue
-        grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
+        grade_id = _mapping(_mapping(cell.get("metadata")).get("nbgrader")).get("grade_id")
         if cell.get("cell_type") == "code" and not _is_test_cell(cell):
             cells.append(_source(cell))
         elif cell.get("cell_type") == "markdown" and grade_id in MANUAL_IDS:
@@ -100,19 +225,38 @@ def read_notebook(text: str) -> tuple[list[str], dict[str, str]]:
     return cells, manual
 
 
-def read_submission(student: str, path: Path) -> Submission:
-    """A submission record; a file that cannot be read becomes a record with a problem, not an error."""
-    try:
-        data = read_submission_bytes(path)
-    except OSError as error:
-        return unreadable_submission(student, path, error.strerror)
-    return parse_submission(student, path, data, submission_timestamp(path))
-
-
 def read_submission_bytes(path: Path) -> bytes:
-    """The file's bytes, one byte past the size cap at most (so an oversized file is still told apart)."""
-    with path.open("rb") as file:
-        return file.read(MAX_SUBMISSION_BYTES + 1)
+    """The file's bytes, refusing before reading anything that is not a regular file or is larger than the
+    cap (a 3 GB sparse file is never read), and never reading more than the cap if it grows meanwhile."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegularFile(phrase(_kind_of(info.st_mode), name=path.name))
+    if info.st_size > MAX_FILE_BYTES:
+        raise TooLarge(phrase("submission.file_too_large", name=path.name, megabytes=MAX_FILE_BYTES // 1024**2,
+                              size=info.st_size // 1024**2))
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise TooLarge(phrase("submission.file_too_large", name=path.name, megabytes=MAX_FILE_BYTES // 1024**2,
+                              size=len(data) // 1024**2))
+    return data
+
+
+def _kind_of(mode: int) -> str:
+    """The catalog code that says what a path is when it is not a regular file."""
+    for test, code in ((stat.S_ISDIR, "submission.folder"), (stat.S_ISFIFO, "submission.fifo"),
+                       (stat.S_ISCHR, "submission.device"), (stat.S_ISBLK, "submission.device")):
+        if test(mode):
+            return code
+    return "submission.special_file"
+
+
+class NotRegularFile(OSError):
+    """A folder, pipe, device or socket where a submission file should be; its argument says so (a Phrase)."""
+
+
+class TooLarge(OSError):
+    """A file over the cap, refused before it is read; its argument says so (a Phrase)."""
 
 
 def submission_timestamp(path: Path) -> str:
@@ -126,22 +270,54 @@ def submission_digest(data: bytes) -> str:
 
 
 def unreadable_submission(student: str, path: Path, reason: str | None) -> Submission:
-    return Submission(student, path, "", "unknown", problem=phrase("submission.unreadable", reason=reason))
+    return problem_submission(student, path, phrase("submission.unreadable", reason=reason))
+
+
+def problem_submission(student: str, path: Path, problem: Phrase) -> Submission:
+    """A submission that cannot be graded, and why; its digest is the problem's, so a rerun keeps it until
+    the problem changes."""
+    return Submission(student, path, submission_digest(str(problem).encode("utf-8", "surrogatepass")), "unknown",
+                      problem=problem)
+
+
+def submission_of(found: Found) -> Submission:
+    """The record of a discovered student: read, or the problem discovery found, with its note."""
+    if found.problem:
+        submission = problem_submission(found.student, found.path, found.problem)
+    else:
+        submission = read_submission(found.student, found.path)
+    if found.note:
+        submission.notes.append(found.note)
+    return submission
+
+
+def read_submission(student: str, path: Path) -> Submission:
+    """A submission record; a file that cannot be read becomes a record with a problem, not an error."""
+    try:
+        data = read_submission_bytes(path)
+    except (NotRegularFile, TooLarge) as error:
+        return problem_submission(student, path, error.args[0])
+    except OSError as error:
+        return unreadable_submission(student, path, error.strerror or str(error))
+    return parse_submission(student, path, data, submission_timestamp(path))
 
 
 def parse_submission(student: str, path: Path, data: bytes, timestamp: str = "") -> Submission:
-    """The record of bytes already read; `path` only names the file (a cluster's worker never opens it)."""
-    submission = Submission(student, path, submission_digest(data),
-                            "notebook" if path.suffix == ".ipynb" else "python", timestamp=timestamp)
-    if len(data) > MAX_SUBMISSION_BYTES:
-        submission.problem = phrase("submission.too_large", megabytes=MAX_SUBMISSION_BYTES // 1024**2)
-        return submission
+    """The record of bytes already read; `path` only names the file (a cluster's worker never opens it).
+    Whatever is in the bytes, it is this submission's problem, never an error."""
+    kind = "notebook" if path.suffix == ".ipynb" else "python"
+    submission = Submission(student, path, submission_digest(data), kind, timestamp=timestamp)
     try:
-        text = data.decode("utf-8")
-        if submission.kind == "notebook":
-            submission.cells, submission.manual = read_notebook(text)
+        if kind == "notebook":
+            submission.cells, submission.manual = read_notebook(data)
         else:
-            submission.cells = [text]
-    except (UnicodeDecodeError, ValueError) as error:
-        submission.problem = phrase("submission.not_a_notebook", error=str(error)[:250])
+            if len(data) > MAX_SUBMISSION_BYTES:
+                raise TooLarge(phrase("submission.too_large", megabytes=MAX_SUBMISSION_BYTES // 1024**2))
+            submission.cells = [data.decode("utf-8")]
+    except TooLarge as error:
+        submission.problem = error.args[0]
+    except Exception as error:  # noqa: BLE001
+        reason = str(error) if isinstance(error, ValueError) else type(error).__name__
+        code = "submission.not_a_notebook" if kind == "notebook" else "submission.not_python"
+        submission.problem = phrase(code, error=reason[:250])
     return submission

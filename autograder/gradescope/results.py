@@ -66,7 +66,7 @@ def gradescope_results(result: dict, config: GradescopeConfig, execution_time_s:
         })
     manual = [exercise_title(e, config.lang) for e in EXERCISES if not e.automatic]
     lines = [render("feedback.manual", {"titles": "; ".join(manual)}, config.lang)] if manual else []
-    lines += result.get("problems", [])
+    lines += [*result.get("problems", []), *result.get("notes", [])]
     lines += [render("feedback.cell", {"index": cell["index"] + 1, "message": cell["message"]}, config.lang)
               for cell in result.get("cells", [])]
     return {"score": result["score"], "execution_time": round(execution_time_s),

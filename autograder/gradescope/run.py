@@ -2,7 +2,9 @@
 
 It always writes a valid results.json. A submission whose code crashes is graded like any other;
 if grading itself cannot finish, the file says so with a score of 0, and the details (which may
-name hidden-test internals) go only to stdout, which Gradescope shows to instructors alone.
+name hidden-test internals) go only to stdout, which Gradescope shows to instructors alone. The
+notebook is chosen as in an nbgrader folder (the release's name, or the only candidate), and any
+text a student's code produced is written, so a graded submission never falls back to 0.
 The root is an argument so the same code runs in a test without touching /autograder.
 """
 
@@ -17,24 +19,28 @@ import traceback
 from pathlib import Path
 
 from autograder.gradescope.results import CONFIG_FILE, GradescopeConfig, failure_results, gradescope_results
+from autograder.grade.submission import NOT_SUBMISSIONS, SUFFIXES, choose_notebook
 from autograder.messages import render
+from autograder.results import encodable
 
 DEFAULT_ROOT = Path("/autograder")
-PREFERRED_NAME = "dense_layers.ipynb"
 
 
 class NoSubmission(Exception):
-    """The submission folder holds nothing this grader can read."""
+    """The submission folder holds nothing this grader can read, or several candidates: says which."""
 
 
 def find_submission(folder: Path) -> Path:
-    """The notebook to grade: dense_layers.ipynb if present, else the first notebook, else the first .py."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts)
-    for wanted in (lambda p: p.name == PREFERRED_NAME, lambda p: p.suffix == ".ipynb", lambda p: p.suffix == ".py"):
-        matches = [p for p in files if wanted(p)]
-        if matches:
-            return matches[0]
-    raise NoSubmission()
+    """The notebook to grade, by the rule of an nbgrader folder: dense_layers.ipynb wherever it is, else the
+    only notebook, else the only .py file; several candidates are refused, never guessed."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file()
+                   and not any(part in NOT_SUBMISSIONS or part.startswith("._") for part in p.relative_to(folder).parts))
+    chosen, problem, note = choose_notebook(files)
+    if chosen is None:
+        raise NoSubmission(problem if any(f.suffix in SUFFIXES for f in files) else "")
+    if note:
+        print(note)
+    return chosen
 
 
 def grade_root(root: Path, config: GradescopeConfig, started: float) -> dict:
@@ -46,14 +52,16 @@ def grade_root(root: Path, config: GradescopeConfig, started: float) -> dict:
     with tempfile.TemporaryDirectory(prefix="gradescope-") as scratch:
         [result] = grade_batch([submission], Path(scratch), settings)
     print(json.dumps({key: result[key] for key in ("score", "max_score", "duration_s", "sandboxed",
-                                                   "student_process", "problems")}))
+                                                   "student_process", "problems", "grader_error")}))
+    if result["grader_error"]:
+        return failure_results(render("grader.error", {}, config.lang), time.monotonic() - started, config.lang)
     return gradescope_results(result, config, time.monotonic() - started)
 
 
 def write_results(path: Path, results: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    temporary.write_text(json.dumps(encodable(results), indent=1, ensure_ascii=False), encoding="utf-8")
     os.replace(temporary, path)
 
 
@@ -68,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         config = GradescopeConfig.from_json((args.root / "source" / CONFIG_FILE).read_text(encoding="utf-8"))
         lang = config.lang
         results = grade_root(args.root, config, started)
-    except NoSubmission:
-        results = failure_results(render("gradescope.no_submission", {}, lang), time.monotonic() - started, lang)
+    except NoSubmission as missing:
+        reason = str(missing) or render("gradescope.no_submission", {}, lang)
+        results = failure_results(reason, time.monotonic() - started, lang)
     except BaseException as error:  # fail closed: a results.json that says grading failed
         traceback.print_exc()
         reason = render("gradescope.internal", {"error": type(error).__name__}, lang)

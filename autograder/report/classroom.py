@@ -9,19 +9,22 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 from autograder.exercises import ASSIGNMENT, AUTOMATIC, AUTOMATIC_POINTS
-from autograder.grade.submission import sanitize_student_id
+from autograder.grade.submission import file_name_of
 from autograder.lateness import late_text
 from autograder.grade.tampering import describe_flag
 from autograder.messages import DEFAULT_LANGUAGE, render, status_label
+from autograder.results import encodable
 from autograder.report.student import STYLE, feedback_html, feedback_markdown, number, with_code
 
-TROUBLE_STATUSES = ("crashed", "timeout")
+TROUBLE_STATUSES = ("grader_error", "crashed", "timeout")
 # Fonts with Hangul for the charts, before matplotlib's default; a glyph missing from one is taken from the next.
 CHART_FONTS = ["NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic",
                "NanumBarunGothic", "DejaVu Sans"]
@@ -88,6 +91,8 @@ def common_mistakes_text(results: list[dict], lang: str = "en", top: int = 10) -
 def trouble_of(result: dict) -> list[Trouble]:
     """The first crash or timeout of a submission, from its cells or else its tests; unreadable files too."""
     student = result["student"]
+    if result.get("grader_error"):
+        return [Trouble(student, "grader_error", result["grader_error"].splitlines()[0])]
     if result.get("problems"):
         return [Trouble(student, "unreadable", result["problems"][0])]
     for item in [*result.get("cells", []), *result["tests"]]:
@@ -171,13 +176,13 @@ def class_report_html(results: list[dict]) -> str:
                       [[escape(m.exercise), f"<code>{escape(m.code)}</code>", str(m.students), with_code(m.example)]
                        for m in summary.mistakes]) if summary.mistakes else f"<p>{text('report.no_mistakes')}</p>"
     troubles = _table([text("report.student"), text("report.what_happened"), text("report.message")],
-                      [[f"<a href=\"students/{escape(t.student)}.html\">{escape(t.student)}</a>",
+                      [[f"<a href=\"students/{escape(file_name_of(t.student))}.html\">{escape(t.student)}</a>",
                         f"<span class=\"status\">{escape(status_label(t.status, lang))}</span>", with_code(t.message)]
                        for t in summary.troubles]
                       ) if summary.troubles else f"<p>{text('report.no_troubles')}</p>"
     late_results = [r for r in results if r.get("seconds_late", 0) > 0]
     late = _table([text("report.student"), text("report.handed_in"), text("report.due"), text("report.late_by")],
-                  [[f"<a href=\"students/{escape(r['student'])}.html\">{escape(r['student'])}</a>",
+                  [[f"<a href=\"students/{escape(file_name_of(r['student']))}.html\">{escape(r['student'])}</a>",
                     escape(r["timestamp"]), escape(r["due"]), escape(late_text(r["seconds_late"], lang))]
                    for r in late_results]
                   ) if late_results else f"<p>{text('report.no_late')}</p>"
@@ -187,7 +192,7 @@ def class_report_html(results: list[dict]) -> str:
                       "<br>".join(review_line(flag, lang) for flag in r["review"] if isinstance(flag, dict))]
                      for r in flagged]) if flagged else f"<p>{text('report.no_review')}</p>"
     students = _table([text("report.student"), text("report.score")],
-                      [[f"<a href=\"students/{escape(r['student'])}.html\">{escape(r['student'])}</a>",
+                      [[f"<a href=\"students/{escape(file_name_of(r['student']))}.html\">{escape(r['student'])}</a>",
                         f"<span class=\"score\">{number(r['score'])} / {number(r['max_score'])}</span>"]
                        for r in results])
     title = text("report.title", assignment=ASSIGNMENT)
@@ -206,25 +211,48 @@ def class_report_html(results: list[dict]) -> str:
 
 
 def write_reports(out_dir: Path, results: list[dict]) -> Path:
-    """DIR/report/index.html and DIR/report/students/<student>.html and .md; returns the class report's path."""
-    unsafe = [r["student"] for r in results if r["student"] != sanitize_student_id(r["student"])]
-    if unsafe:
-        raise ValueError(f"unsafe student ids: {unsafe!r}")
+    """DIR/report/index.html and DIR/report/students/<file name>.html and .md; returns the class report's path.
+
+    Every text is made encodable first, and a page that still cannot be written is reported on stderr
+    while the others, and the class report, are written.
+    """
+    results = [encodable(result) for result in results]
     students_dir = out_dir / "report" / "students"
     students_dir.mkdir(parents=True, exist_ok=True)
     for result in results:
-        (students_dir / f"{result['student']}.html").write_text(feedback_html(result), encoding="utf-8")
-        (students_dir / f"{result['student']}.md").write_text(feedback_markdown(result), encoding="utf-8")
+        name = file_name_of(result["student"])
+        for suffix, render_page in ((".html", feedback_html), (".md", feedback_markdown)):
+            try:
+                write_text(students_dir / f"{name}{suffix}", render_page(result))
+            except (KeyError, TypeError, ValueError) as error:
+                print(f"warning: no feedback page for {result['student']!r}: {type(error).__name__}: {error}",
+                      file=sys.stderr)
     index = out_dir / "report" / "index.html"
-    index.write_text(class_report_html(results), encoding="utf-8")
+    write_text(index, class_report_html(results))
     return index
 
 
+def write_text(path: Path, text: str) -> None:
+    """A page written whole (beside, then renamed), whatever characters it holds."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8", errors="backslashreplace")
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
 def load_results(out_dir: Path) -> list[dict]:
-    """Every result JSON that `autograder grade` wrote into out_dir, by student id."""
+    """Every result JSON that `autograder grade` wrote into out_dir, by student id; a file that is not
+    one (or cannot be read) is reported on stderr and skipped, so one bad file cannot stop the report."""
     results = []
     for path in sorted(out_dir.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+        except (OSError, ValueError, RecursionError) as error:
+            print(f"warning: skipped {path.name}: {type(error).__name__}", file=sys.stderr)
+            continue
         if isinstance(data, dict) and {"student", "exercises", "tests"} <= data.keys():
             results.append(data)
-    return sorted(results, key=lambda r: r["student"])
+    return sorted(results, key=lambda r: str(r["student"]))

@@ -24,7 +24,7 @@ STYLE = f"""body{{font-family:{FONTS};max-width:60rem;margin:2rem auto;padding:0
 overflow-wrap:break-word}}
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}}
 th,.score,.status{{white-space:nowrap}}td:last-child{{overflow-wrap:anywhere}}img{{max-width:100%}}
-.passed{{color:#1a7f37}}.failed,.error,.crashed,.timeout,.forbidden,.missing,.unreadable{{color:#b42318}}
+.passed{{color:#1a7f37}}.failed,.error,.crashed,.timeout,.forbidden,.missing,.unreadable,.grader_error{{color:#b42318}}
 ul{{margin:0;padding-left:1.2rem}}"""
 
 
@@ -39,7 +39,7 @@ def number(value: float) -> str:
 
 def general_notes(result: dict, lang: str) -> list[str]:
     """Notes about the whole submission: problems reading it, lateness, cells that did not run, the manual part."""
-    notes = list(result.get("problems", []))
+    notes = [*result.get("problems", []), *result.get("notes", [])]
     if result.get("seconds_late", 0) > 0:
         notes.append(render("feedback.late", {"due": result["due"], "late": late_text(result["seconds_late"], lang)},
                             lang))

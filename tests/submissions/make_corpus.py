@@ -96,6 +96,7 @@ class Student:
     raw: bytes | None = None
     suffix: str = ".ipynb"
     review: tuple[str, ...] = ()  # the reasons it must be flagged "needs review" for (autograder.grade.tampering)
+    saved_as: int = 4  # the nbformat version the notebook is saved in
 
     @property
     def file(self) -> str:
@@ -108,6 +109,18 @@ class Student:
             entry["codes"] = self.codes
         entry["review"] = sorted(set(self.review))
         return entry
+
+    def text(self, release: dict) -> bytes:
+        """The file's bytes: raw, or the notebook as Jupyter saves it (nbformat 3 when asked)."""
+        if self.raw is not None:
+            return self.raw
+        notebook = self.notebook(release)
+        if self.saved_as == 3:
+            import nbformat
+
+            old = nbformat.convert(nbformat.reads(json.dumps(notebook), as_version=4), 3)
+            return (nbformat.writes(old, version=3) + "\n").encode()
+        return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode()
 
     def notebook(self, release: dict) -> dict:
         notebook = copy.deepcopy(release)
@@ -658,6 +671,37 @@ student("exits_in_every_added_cell", "hostile", "twelve cells of its own, each e
         expected={k: 0 for k in FULL}, cells=append(*[code_cell(f"import os\nos._exit({k})") for k in range(1, 13)]))
 student("deep_folders", "hostile", "3,000 folders, each inside the last, left in its working folder",
         cells=append(code_cell("import os\nfor _ in range(3000):\n    os.mkdir('d')\n    os.chdir('d')\n")))
+# Attacks on the grader's parsing of replies (written to every descriptor, so the grader's socket gets them).
+FORGE_PREAMBLE = ("import os, struct\n"
+                  "def send_everywhere(*frames):\n"
+                  "    data = b''.join(struct.pack('!I', len(frame)) + frame for frame in frames)\n"
+                  "    for fd in range(3, 64):\n"
+                  "        try:\n            os.write(fd, data)\n"
+                  "        except OSError:\n            pass\n")
+student("deep_json_reply", "hostile", "writes a reply nested 200,000 lists deep to every file descriptor",
+        cells=append(code_cell(FORGE_PREAMBLE + "send_everywhere(b'{\"body\": ' + b'[' * 200_000 + b']' * 200_000"
+                                                " + b', \"arrays\": 0}')\n")))
+student("huge_npy_header", "hostile", "writes a reply whose array header claims 10**13 float64 values",
+        cells=append(code_cell(
+            FORGE_PREAMBLE + "header = b\"{'descr': '<f8', 'fortran_order': False, 'shape': (10000000000000,), }\"\n"
+            "header = header.ljust(117) + b'\\n'\n"
+            "send_everywhere(b'{\"body\": {\"status\": \"ok\", \"value\": {\"__npy__\": 0}}, \"arrays\": 1}',\n"
+            "                b'\\x93NUMPY\\x01\\x00' + struct.pack('<H', len(header)) + header + bytes(64))\n")))
+# The reply is refused at the grader's size bound, so the exercise's tests see a crash.
+student("huge_replies", "hostile", "dense_shapes returns 63 MB of booleans on every call",
+        expected={"dense_shapes": 0},
+        code={"dense_shapes": "def dense_shapes(N, n_feature, n_neuron):\n"
+                              "    return np.ones(63 * 2**20, dtype=bool)\n"})
+student("long_sum_scratch", "accident", "a scratch cell that adds 0 + 1 + ... + 4999 written out",
+        cells=append(code_cell("total = " + " + ".join(str(k) for k in range(5000)) + "\nprint(total)\n")))
+student("list_metadata", "accident", "a scratch cell whose metadata is a list (an editor plug-in's doing)",
+        cells=append({**code_cell("print('scratch')\n"), "metadata": ["collapsed"]}))
+student("surrogate_error", "accident", "a scratch cell that raises with a lone surrogate in its message",
+        cells=append(code_cell("raise ValueError('could not decode ' + chr(0xDCFF) + ' in the file name')\n")))
+student("nbformat3", "accident", "the right answers, saved by an old Jupyter in nbformat 3", saved_as=3)
+DEEP_METADATA = b'{"cells": [], "metadata": {"tags": ' + b"[" * 100_000 + b"]" * 100_000 + b'}, "nbformat": 4, "nbformat_minor": 5}'
+student("deep_metadata", "accident", "notebook metadata nested 100,000 lists deep (a broken editor plug-in)",
+        expected={k: 0 for k in FULL}, raw=DEEP_METADATA)
 
 
 # Forgers: code that makes the grader's side believe work was done. The harness is sealed before any student
@@ -806,10 +850,7 @@ def main(folder: Path = HERE) -> None:
     manifest = {}
     for entry in STUDENTS:
         path = folder / entry.file
-        if entry.raw is not None:
-            path.write_bytes(entry.raw)
-        else:
-            path.write_text(json.dumps(entry.notebook(release), indent=1, ensure_ascii=False) + "\n")
+        path.write_bytes(entry.text(release))
         manifest[entry.name] = entry.manifest()
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
 
