@@ -3,6 +3,7 @@ bounded parsing of what a student process sends."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -93,8 +94,9 @@ def test_a_grader_fault_is_that_submissions_result_and_a_rerun_retries_only_it(t
     assert {t["status"] for t in bob["tests"]} == {"grader_error"}
     assert all("RuntimeError" not in t["message"] and "grader" in t["message"] for t in bob["tests"])
     assert killed and json.loads((out / "cat.json").read_text())["score"] == AUTOMATIC_POINTS
-    rows = {row.split(",")[0]: row for row in (out / "grades.csv").read_text().splitlines()}
-    assert rows["bob"] == "bob," + "," * 12 + "95" and rows["ann"].endswith(",95,95")
+    rows = {row["student"]: row for row in csv.DictReader(io.StringIO((out / "grades.csv").read_text()))}
+    assert rows["bob"]["total"] == rows["bob"]["dense_shapes"] == "" and rows["bob"]["max_score"] == "95"
+    assert rows["ann"]["total"] == "95"
     assert "grader_error" in (out / "report" / "index.html").read_text()
 
     monkeypatch.setattr(batch, "grade_submission", real)
@@ -220,10 +222,10 @@ def test_ids_are_the_folder_names_exactly(named):
     assert scores["a b"] == scores["김철수"] == scores["alice"] == scores[HUNDRED_B] == scores["erin"] == AUTOMATIC_POINTS
     assert scores["a_b"] == scores["kim@uni.edu"] == scores[HUNDRED_A] == 0
     assert results["alice"]["source"].endswith("alice/dense_layers/dense_layers.ipynb")
-    csv_rows = {row.split(",")[0]: row for row in (out / "grades.csv").read_text(encoding="utf-8").splitlines()[1:]}
-    assert set(csv_rows) == STUDENTS
-    nbgrader_rows = (out / "grades_nbgrader.csv").read_text(encoding="utf-8").splitlines()[1:]
-    assert {row.split(",")[3] for row in nbgrader_rows} == STUDENTS
+    own = csv.DictReader(io.StringIO((out / "grades.csv").read_text(encoding="utf-8")))
+    assert {row["student"]: row["total"] for row in own} == {s: f"{scores[s]:g}" for s in STUDENTS}
+    exported = csv.DictReader(io.StringIO((out / "grades_nbgrader.csv").read_text(encoding="utf-8")))
+    assert {row["student_id"] for row in exported} == STUDENTS
     with Gradebook(f"sqlite:///{base / 'course' / 'gradebook.db'}") as gradebook:
         assert {student.id for student in gradebook.students} == STUDENTS
         assert gradebook.find_submission(ASSIGNMENT, "a b").score == AUTOMATIC_POINTS
@@ -244,8 +246,8 @@ def test_file_names_are_made_safe_and_unique_without_merging_anyone(named):
 
 @pytest.mark.parametrize("student, words", [
     ("dan", "several candidates (a_draft.ipynb, b_final.ipynb)"),
-    ("carol", "dense_layers.ipynb: it is a folder, not a file"),
-    ("frank", "dense_layers.ipynb: it is a named pipe (FIFO), not a file"),
+    ("carol", "dense_layers.ipynb could not be read: it is a folder, not a file"),
+    ("frank", "dense_layers.ipynb could not be read: it is a named pipe (FIFO), not a file"),
 ])
 def test_what_cannot_be_graded_is_said_in_that_students_result(named, student, words):
     result = named[2][student]
@@ -281,10 +283,10 @@ def test_outputs_never_count_and_a_huge_file_is_never_read(tmp_path):
     results = grade(folder, tmp_path / "out")
     grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert results["pictures"]["score"] == AUTOMATIC_POINTS and not results["pictures"]["problems"]
-    assert results["sparse"]["problems"] == ["sparse.ipynb: the file is larger than 100 MB (3072 MB)"]
+    assert results["sparse"]["problems"] == ["sparse.ipynb could not be read: it is larger than 100 MB (3072 MB)"]
     assert grown_mib < 1024, "the sparse file was read"
-    assert results["folder"]["problems"] == ["folder.ipynb: it is a folder, not a file"]
-    assert results["pipe"]["problems"] == ["pipe.ipynb: it is a named pipe (FIFO), not a file"]
+    assert results["folder"]["problems"] == ["folder.ipynb could not be read: it is a folder, not a file"]
+    assert results["pipe"]["problems"] == ["pipe.ipynb could not be read: it is a named pipe (FIFO), not a file"]
 
 
 @pytest.fixture
@@ -344,6 +346,7 @@ def test_reports_survive_any_text(tmp_path, capsys):
     odd = "bad \udcff byte, <script>alert(1)</script>, \x00 and a\u202eb"
     folder = write_submissions(tmp_path / "in", {"ann.py": variant(append=f"\nraise ValueError({odd!r})\n")})
     out = tmp_path / "out"
+    (tmp_path / "course").mkdir()
     assert cli(["grade", str(folder), "--out", str(out), "--workers", "1", "--timeout", "5",
                 "--course", str(tmp_path / "course")]) == 0
     (out / "broken.json").write_text("{not json")
