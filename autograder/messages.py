@@ -494,7 +494,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.forbidden": {"en": "forbidden", "ko": "규칙 위반"},
     "status.missing": {"en": "missing", "ko": "미작성"},
     "status.unreadable": {"en": "unreadable", "ko": "읽을 수 없음"},
-    "status.grader_error": {"en": "grader error", "ko": "채점기 오류"},
+    "status.grader_error": {"en": "grader_error", "ko": "채점기 오류"},
     # The end of a batch on the command line.
     "summary.mistakes": {
         "en": "Most common mistakes (exercise, message code, students):",

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import stat
 import struct
 import subprocess
 import sys
@@ -279,6 +280,7 @@ def test_outputs_never_count_and_a_huge_file_is_never_read(tmp_path):
         handle.truncate(3 * 1024**3)
     (folder / "folder.ipynb").mkdir()
     os.mkfifo(folder / "pipe.ipynb")
+    os.mknod(folder / "device.ipynb", stat.S_IFCHR | 0o600, os.makedev(1, 3))  # like /dev/null
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     results = grade(folder, tmp_path / "out")
     grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
@@ -287,6 +289,7 @@ def test_outputs_never_count_and_a_huge_file_is_never_read(tmp_path):
     assert grown_mib < 1024, "the sparse file was read"
     assert results["folder"]["problems"] == ["folder.ipynb could not be read: it is a folder, not a file"]
     assert results["pipe"]["problems"] == ["pipe.ipynb could not be read: it is a named pipe (FIFO), not a file"]
+    assert results["device"]["problems"] == ["device.ipynb could not be read: it is a character device, not a file"]
 
 
 @pytest.fixture

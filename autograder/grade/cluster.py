@@ -33,15 +33,13 @@ from distributed.comm import CommClosedError
 from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.scheduler import KilledWorker
 
-from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
-from autograder.grade.batch import (GradeSettings, Progress, WarmWorker, grades_csv, kept_result, unanswered,
+from autograder.grade.batch import (GradeSettings, Progress, WarmWorker, grades_csv, kept_result, unfinished_result,
                                     write_atomically, write_result)
 from autograder.grade.submission import (Found, Submission, discover, parse_submission, problem_submission,
                                          read_submission_bytes, submission_digest, submission_timestamp,
                                          unreadable_submission)
-from autograder.lateness import lateness
 from autograder.messages import render
-from autograder.results import SubmissionResult, summarize_exercise
+from autograder.results import GRADER_ERROR
 from autograder.run.sandbox import Limits, sandbox_available
 
 PLUGIN_NAME = "autograder-warm-worker"
@@ -182,15 +180,12 @@ def grade_on_worker(request: dict, settings: GradeSettings) -> dict:
 
 
 def grader_failure(request: dict, sha256: str, message: str, settings: GradeSettings) -> dict:
-    """The result of a submission the cluster could not grade: every test at 0, and why."""
-    submission = Submission(request["student"], Path(request["source"]), sha256, "unknown", problem=message)
-    tests = unanswered(submission, "crashed", message, "grader.cluster_failed")
-    exercises = {e.id: summarize_exercise(e.id, float(e.points), [t for t in tests if t.exercise == e.id])
-                 for e in AUTOMATIC}
-    return SubmissionResult(
-        student=submission.student, source=request["source"], score=0.0, max_score=float(AUTOMATIC_POINTS),
-        exercises=exercises, tests=tests, sha256=sha256, duration_s=0.0, versions={}, sandboxed=False,
-        language=settings.lang, problems=[message], **lateness(request["timestamp"], settings.due)).to_json()
+    """The result of a submission the cluster could not grade: a grader error (no grade yet, graded again by
+    the next run), the details for the instructor."""
+    submission = Submission(request["student"], Path(request["source"]), sha256, "unknown",
+                            timestamp=request["timestamp"])
+    return unfinished_result(submission, GRADER_ERROR, render("grader.error", {}, settings.lang), "grader.error",
+                             grader_error=message, settings=settings).to_json()
 
 
 def _requests(found: list[Found]) -> Iterator[tuple[dict, str]]:

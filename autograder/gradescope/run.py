@@ -30,27 +30,27 @@ class NoSubmission(Exception):
     """The submission folder holds nothing this grader can read, or several candidates: says which."""
 
 
-def find_submission(folder: Path) -> Path:
+def find_submission(folder: Path) -> tuple[Path, str]:
     """The notebook to grade, by the rule of an nbgrader folder: dense_layers.ipynb wherever it is, else the
-    only notebook, else the only .py file; several candidates are refused, never guessed."""
+    only notebook, else the only .py file; several candidates are refused, never guessed. With it, a note
+    for the student when it is not dense_layers.ipynb."""
     files = sorted(p for p in folder.rglob("*") if p.is_file()
                    and not any(part in NOT_SUBMISSIONS or part.startswith("._") for part in p.relative_to(folder).parts))
     chosen, problem, note = choose_notebook(files)
     if chosen is None:
         raise NoSubmission(problem if any(f.suffix in SUFFIXES for f in files) else "")
-    if note:
-        print(note)
-    return chosen
+    return chosen, note
 
 
 def grade_root(root: Path, config: GradescopeConfig, started: float) -> dict:
     from autograder.grade.batch import GradeSettings, grade_batch
 
-    submission = find_submission(root / "submission")
+    submission, note = find_submission(root / "submission")
     print(f"grading {submission}")
     settings = GradeSettings(workers=1, timeout_s=config.timeout_s, force=True, lang=config.lang)
     with tempfile.TemporaryDirectory(prefix="gradescope-") as scratch:
         [result] = grade_batch([submission], Path(scratch), settings)
+    result["notes"] += [note] if note else []
     print(json.dumps({key: result[key] for key in ("score", "max_score", "duration_s", "sandboxed",
                                                    "student_process", "problems", "grader_error")}))
     if result["grader_error"]:
