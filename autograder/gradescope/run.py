@@ -20,7 +20,7 @@ from pathlib import Path
 
 from autograder.gradescope.results import CONFIG_FILE, GradescopeConfig, failure_results, gradescope_results
 from autograder.grade.submission import NOT_SUBMISSIONS, SUFFIXES, choose_notebook
-from autograder.messages import render
+from autograder.messages import as_text, render
 from autograder.results import encodable
 
 DEFAULT_ROOT = Path("/autograder")
@@ -38,7 +38,7 @@ def find_submission(folder: Path) -> tuple[Path, str]:
                    and not any(part in NOT_SUBMISSIONS or part.startswith("._") for part in p.relative_to(folder).parts))
     chosen, problem, note = choose_notebook(files)
     if chosen is None:
-        raise NoSubmission(problem if any(f.suffix in SUFFIXES for f in files) else "")
+        raise NoSubmission(problem if any(f.suffix in SUFFIXES for f in files) else None)
     return chosen, note
 
 
@@ -50,7 +50,7 @@ def grade_root(root: Path, config: GradescopeConfig, started: float) -> dict:
     settings = GradeSettings(workers=1, timeout_s=config.timeout_s, force=True, lang=config.lang)
     with tempfile.TemporaryDirectory(prefix="gradescope-") as scratch:
         [result] = grade_batch([submission], Path(scratch), settings)
-    result["notes"] += [note] if note else []
+    result["notes"] += [as_text(note, config.lang)] if note else []
     print(json.dumps({key: result[key] for key in ("score", "max_score", "duration_s", "sandboxed",
                                                    "student_process", "problems", "grader_error")}))
     if result["grader_error"]:
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         lang = config.lang
         results = grade_root(args.root, config, started)
     except NoSubmission as missing:
-        reason = str(missing) or render("gradescope.no_submission", {}, lang)
+        reason = as_text(missing.args[0], lang) if missing.args[0] else render("gradescope.no_submission", {}, lang)
         results = failure_results(reason, time.monotonic() - started, lang)
     except BaseException as error:  # fail closed: a results.json that says grading failed
         traceback.print_exc()
