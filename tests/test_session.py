@@ -8,15 +8,25 @@ from autograder.exercises import AUTOMATIC_POINTS
 from autograder.grade.session import MAX_STARTS
 from grading import grade, notebook, variant, write_submissions
 
-PATCHED_REPLIES = """
+FORGE = """
+import sys
 import numpy as np
-import autograder.run.inside.wire as wire
-_encode = wire.encode
-def _lying(message):
-    if isinstance(message, dict):
-        message = {**message, "ok": np.array([1, 1]), "status": np.array([1, 1]), "message": np.array([1, 1])}
-    return _encode(message)
-wire.encode = _lying
+from autograder.run.inside import wire
+
+def forge(**fields):  # a reply of one's own, written before the worker's, found through the request loop's frame
+    frame = sys._getframe()
+    while not {'stream', 'message'} <= set(frame.f_locals):
+        frame = frame.f_back
+    loop = frame.f_locals
+    loop['stream'].write(wire.encode({'id': loop['message']['id'], **fields}))
+    loop['stream'].flush()
+"""
+FORGED_STATUS = FORGE + """
+_honest_dense_shapes = dense_shapes
+
+def dense_shapes(*args):
+    forge(status=np.array([1, 1]), message=np.array([1, 1]))
+    return _honest_dense_shapes(*args)
 """
 
 HELPER = "def dense_shapes(N, n_feature, n_neuron):\n" \
@@ -25,9 +35,9 @@ HELPER = "def dense_shapes(N, n_feature, n_neuron):\n" \
 SUBMISSIONS = {
     "solution.py": variant(),
     "twelve_exits.ipynb": notebook([variant()] + ["import os\nos._exit(1)"] * MAX_STARTS),
-    "patched_replies.ipynb": notebook([variant(), PATCHED_REPLIES]),
-    "patched_ids.ipynb": notebook([variant(), PATCHED_REPLIES.replace('"ok": np.array([1, 1]),',
-                                                                      '"id": np.array([1, 1]),')]),
+    "forged_ok.ipynb": notebook([variant(), FORGE + "forge(ok=np.array([1, 1]))"]),
+    "forged_status.ipynb": notebook([variant(), FORGED_STATUS]),
+    "forged_id.ipynb": notebook([variant(), FORGE + "forge(ok=True, id=np.array([1, 1]))"]),
     "deep_folders.ipynb": notebook([variant(), "import os\nfor _ in range(3000):\n    os.mkdir('d')\n    os.chdir('d')"]),
     "writefile.ipynb": notebook([f"%%writefile helper.py\n{HELPER}",
                                  variant(("def dense_shapes(N, n_feature, n_neuron):", "def _unused(N, n_feature, n_neuron):"),
@@ -49,15 +59,16 @@ def test_a_submission_that_is_never_left_running_gets_a_result(graded):
 
 
 def test_replies_whose_fields_lie_about_their_type_cost_that_student_only(graded):
-    result = graded["patched_replies"]
-    assert result["score"] == 0
-    assert {test["status"] for test in result["tests"]} == {"crashed"}
+    assert [(cell["index"], cell["status"]) for cell in graded["forged_ok"]["cells"]][0] == (1, "error")
+    result = graded["forged_status"]
+    assert result["exercises"]["dense_shapes"]["status"] == "crashed"
     assert "cannot read" in result["exercises"]["dense_shapes"]["messages"][0]
+    assert result["score"] == AUTOMATIC_POINTS - result["exercises"]["dense_shapes"]["max_score"]
     assert graded["solution"]["score"] == AUTOMATIC_POINTS
 
 
 def test_a_cell_whose_replies_lie_about_their_turn_is_skipped_like_a_crash(graded):
-    result = graded["patched_ids"]
+    result = graded["forged_id"]
     assert [(cell["index"], cell["status"]) for cell in result["cells"]] == [(1, "crashed")]
     assert result["score"] == AUTOMATIC_POINTS
 
