@@ -88,6 +88,9 @@ EXERCISES: tuple[Exercise, ...] = (
              "", "concept"),
 )
 
+# The notebook's last cell, which runs every public test (autograder.public.check_all): a test cell.
+CHECK_ALL_CELL = "check_all"
+
 BY_ID: dict[str, Exercise] = {exercise.id: exercise for exercise in EXERCISES}
 AUTOMATIC: tuple[Exercise, ...] = tuple(e for e in EXERCISES if e.automatic)
 AUTOMATIC_POINTS: int = sum(e.points for e in AUTOMATIC)

@@ -654,6 +654,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{out}: {count} files; upload it as the autograder of a Gradescope programming assignment",
         "ko": "{out}: 파일 {count}개. Gradescope 프로그래밍 과제의 자동 채점기(autograder)로 올리세요.",
     },
+    # The public tests in the student's notebook (autograder.public).
+    "public.passed": {
+        "en": "{id}: the public tests pass; worth {score} / {max_score} points if the hidden tests pass too",
+        "ko": "{id}: 공개 테스트를 통과했습니다; 숨겨진 테스트도 통과하면 {score} / {max_score}점입니다",
+    },
+    "public.failed": {
+        "en": "{id}: the public tests fail; as it stands, about {score} / {max_score} points. The grader would say:",
+        "ko": "{id}: 공개 테스트를 통과하지 못했습니다; 지금 상태로는 약 {score} / {max_score}점입니다. 채점기의 메시지:",
+    },
+    "public.total": {
+        "en": "Public tests: {score} / {max_score} points as it stands; the written question ({manual} points) is "
+              "graded by your instructor. The hidden tests run the same checks on more cases.",
+        "ko": "공개 테스트: 지금 상태로 {score} / {max_score}점; 서술형 문제({manual}점)는 담당 교수자가 채점합니다. "
+              "숨겨진 테스트는 같은 검사를 더 많은 경우에 실행합니다.",
+    },
     # Feedback pages and Gradescope's results.json.
     "feedback.title": {
         "en": "Feedback on {assignment} for {student}",

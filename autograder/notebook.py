@@ -10,7 +10,6 @@ the notebook's own content: the same notebook always gets the same inputs.
 
 from __future__ import annotations
 
-import inspect
 import warnings
 
 from autograder.exercises import BY_ID
@@ -18,23 +17,14 @@ from autograder.grade.hidden import run_exercise
 from autograder.grade.secret import content_key
 from autograder.grade.static import rule_findings
 from autograder.messages import DEFAULT_LANGUAGE, status_label
+from autograder.public import notebook_cells
 from autograder.student import LocalStudent
-
-
-def _cell_sources(namespace: dict, name: str) -> list[str]:
-    history = namespace.get("In")
-    if isinstance(history, list) and history:
-        return [str(cell) for cell in history]
-    try:
-        return [inspect.getsource(namespace[name])]
-    except (KeyError, OSError, TypeError):
-        return []
 
 
 def grade_exercise(exercise_id: str, namespace: dict, lang: str = DEFAULT_LANGUAGE) -> float:
     """Run the exercise's hidden tests on the namespace's definitions; print feedback; return the points."""
     exercise = BY_ID[exercise_id]
-    cells = _cell_sources(namespace, exercise.name)
+    cells = notebook_cells(namespace, exercise.name)
     findings = rule_findings(exercise, cells)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -2,19 +2,22 @@
 
 The release is nbgrader's own `generate_assignment` (solutions replaced by stubs, hidden
 tests removed). The solutions come from the same notebook through a short list of
-preprocessors in nbgrader's style (see `autograder.assign.solutions`). `--check` builds
-both in a scratch folder and says whether the committed copies are up to date.
+preprocessors in nbgrader's style (see `autograder.assign.solutions`). Both carry
+`course_checks`, the public tests' package (see `autograder.assign.bundle`), which is also
+written beside the master notebook so that nbgrader's own commands find it there.
+`--check` builds everything in a scratch folder and says whether the committed copies are
+up to date.
 """
 
 from __future__ import annotations
 
 import argparse
-import filecmp
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
+from autograder.assign.bundle import PACKAGE, write_bundle
 from autograder.assign.solutions import write_solutions
 from autograder.exercises import ASSIGNMENT
 from autograder.grade.secret import ensure_course_secret
@@ -26,28 +29,40 @@ RELEASE = ROOT / "assignments" / ASSIGNMENT
 SOLUTIONS = ROOT / "solutions" / ASSIGNMENT
 
 
-def generate_release(course: Path) -> Path:
-    """Run `nbgrader generate_assignment` in a scratch course folder; the folder of the release."""
-    run_nbgrader("generate_assignment", new_course(course))
+def generate_release(course: Path, bundle: Path) -> Path:
+    """Run `nbgrader generate_assignment` in a scratch course folder holding this bundle; the release's folder."""
+    new_course(course)
+    shutil.rmtree(course / "source" / ASSIGNMENT / PACKAGE, ignore_errors=True)
+    shutil.copytree(bundle, course / "source" / ASSIGNMENT / PACKAGE)
+    run_nbgrader("generate_assignment", course)
     return course / "assignments" / ASSIGNMENT
 
 
 def build(scratch: Path) -> dict[Path, Path]:
-    """Build the release and the solutions under `scratch`; where each built folder belongs in the repository."""
+    """Build the public tests' package, the release and the solutions under `scratch`;
+    where each built folder belongs in the repository."""
+    bundle = scratch / PACKAGE
+    write_bundle(bundle)
     solutions = scratch / "solutions"
     write_solutions(SOURCE / f"{ASSIGNMENT}.ipynb", solutions)
-    return {generate_release(scratch / "course"): RELEASE, solutions: SOLUTIONS}
+    shutil.copytree(bundle, solutions / PACKAGE)
+    return {bundle: SOURCE / PACKAGE, generate_release(scratch / "course", bundle): RELEASE, solutions: SOLUTIONS}
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    return {str(path.relative_to(folder)): path for path in folder.rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts}
 
 
 def differences(built: Path, committed: Path) -> list[str]:
-    """Files that differ, are missing or are extra in `committed` compared with `built`."""
+    """Files that differ, are missing or are extra in `committed` compared with `built`, in every subfolder."""
     if not committed.is_dir():
         return [f"{committed} is missing"]
-    comparison = filecmp.dircmp(built, committed)
-    found = [str(committed / name) + " is missing" for name in comparison.left_only]
-    found += [str(committed / name) + " should not be there" for name in comparison.right_only]
-    found += [str(committed / name) + " is out of date" for name in comparison.common_files
-              if (built / name).read_bytes() != (committed / name).read_bytes()]
+    made, kept = _files(built), _files(committed)
+    found = [f"{committed / name} is missing" for name in sorted(made.keys() - kept.keys())]
+    found += [f"{committed / name} should not be there" for name in sorted(kept.keys() - made.keys())]
+    found += [f"{committed / name} is out of date" for name in sorted(made.keys() & kept.keys())
+              if made[name].read_bytes() != kept[name].read_bytes()]
     return found
 
 

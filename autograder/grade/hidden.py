@@ -153,34 +153,35 @@ def _zeroed(exercise: Exercise, result: TestResult, breaches: list[Finding], lan
 
 
 def run_exercise(exercise: Exercise, student: Student, lang: str = "en",
-                 findings: list[Finding] = (), inputs_key: bytes = b"",
-                 cells: list[str] | None = None) -> tuple[ExerciseResult, list[TestResult]]:
-    """All hidden tests of one exercise, on inputs drawn with `inputs_key` (the submission's key, see
-    `autograder.grade.secret`). A structure the source does not show (`cells`, see
-    `autograder.grade.structure`) scores every test 0; a broken rule zeroes the tests it touched
-    (autograder.grade.rules).
+                 findings: list[Finding] = (), inputs_key: bytes = b"", cells: list[str] | None = None,
+                 tests: tuple[HiddenTest, ...] | None = None) -> tuple[ExerciseResult, list[TestResult]]:
+    """All hidden tests of one exercise (or the given tests: the public ones, see `autograder.public`),
+    on inputs drawn with `inputs_key` (the submission's key, see `autograder.grade.secret`). A
+    structure the source does not show (`cells`, see `autograder.grade.structure`) scores every
+    test 0; a broken rule zeroes the tests it touched (autograder.grade.rules).
 
     Every test runs, so the other mistakes of a function that also breaks a rule are still named.
     """
+    tests = collect(exercise) if tests is None else tests
     structure = check_structure(exercise, cells) if cells is not None else None
     with submission_inputs(inputs_key):
         if structure is not None:
-            return _unstructured(exercise, structure, lang)
-        return _run_tests(exercise, student, lang, findings)
+            return _unstructured(exercise, structure, lang, tests)
+        return _run_tests(exercise, student, lang, findings, tests)
 
 
-def _unstructured(exercise: Exercise, structure: CheckFailure, lang: str) -> tuple[ExerciseResult, list[TestResult]]:
+def _unstructured(exercise: Exercise, structure: CheckFailure, lang: str,
+                  tests: tuple[HiddenTest, ...]) -> tuple[ExerciseResult, list[TestResult]]:
     """Every test at 0 for what the source shows: the release's stub, or not the structure asked for."""
     status = "error" if structure.code == "student.not_implemented" else "failed"
     message = _failure_message(exercise, structure.code, structure.params, lang)
     results = [TestResult(t.id, t.exercise, 0.0, t.points, status, message, structure.code)
-               for t in collect(exercise)]
+               for t in tests]
     return summarize_exercise(exercise.id, float(exercise.points), results), results
 
 
-def _run_tests(exercise: Exercise, student: Student, lang: str,
-               findings: list[Finding]) -> tuple[ExerciseResult, list[TestResult]]:
-    tests = collect(exercise)
+def _run_tests(exercise: Exercise, student: Student, lang: str, findings: list[Finding],
+               tests: tuple[HiddenTest, ...]) -> tuple[ExerciseResult, list[TestResult]]:
     reports: list = []
     recorded = exercise.static_rules and exercise.kind == "function"
     under_test = function_under_test(exercise, student, ran=reports.append if recorded else None)

@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.exercises import ASSIGNMENT, EXERCISES
+from autograder.exercises import ASSIGNMENT, CHECK_ALL_CELL, EXERCISES
 from autograder.lateness import read_timestamp
 from autograder.messages import Phrase, phrase
 from autograder.run.inside.wire import check_json_bounds
@@ -176,7 +176,8 @@ def _is_test_cell(cell: dict) -> bool:
     meta = _mapping(_mapping(cell.get("metadata")).get("nbgrader"))
     if meta.get("grade") and not meta.get("solution"):
         return True
-    return str(meta.get("grade_id", "")).endswith("_visible_tests")
+    grade_id = str(meta.get("grade_id", ""))
+    return grade_id == CHECK_ALL_CELL or grade_id.endswith("_visible_tests")
 
 
 def _source(cell: dict) -> str:

@@ -1,0 +1,125 @@
+"""Collecting the hidden tests of an exercise and running them against a student.
+
+The tests are plain pytest modules; this runner does what pytest would for them (fixtures
+by name, `pytest.mark.parametrize`) without pytest's start-up cost per submission.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+from course_checks.checks.core import CheckFailure
+from course_checks.checks.mistakes import error_mistake
+from course_checks.exercises import Exercise
+from course_checks.messages import render, seed_pointer
+from course_checks.results import ExerciseResult, TestResult, summarize_exercise
+from course_checks.student import Student, StudentFailure, function_under_test
+
+SEED_POINTER_PREFIXES = ("dense.", "cascade.", "model.", "layers.", "shapes.", "variables.")
+
+
+@dataclass(frozen=True)
+class HiddenTest:
+    id: str
+    exercise: str
+    points: float
+    function: Callable
+    params: tuple[tuple[str, object], ...]
+
+
+def _parameter_sets(function) -> list[dict]:
+    sets = [{}]
+    for mark in getattr(function, "pytestmark", []):
+        if mark.name != "parametrize":
+            continue
+        names, values = mark.args[0], mark.args[1]
+        names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+        rows = [dict(zip(names, row if len(names) > 1 else (row,))) for row in values]
+        sets = [{**left, **right} for left, right in itertools.product(sets, rows)]
+    return sets
+
+
+def _test_id(name: str, params: dict) -> str:
+    return f"{name}[{'-'.join(str(v) for v in params.values())}]" if params else name
+
+
+@lru_cache(maxsize=None)
+def collect(exercise: Exercise) -> tuple[HiddenTest, ...]:
+    """The exercise's hidden tests, in file order; their points must add up to the exercise's."""
+    module = importlib.import_module(f"autograder.hidden_tests.test_{exercise.id}")
+    tests = []
+    for name, function in vars(module).items():
+        if not (name.startswith("test_") and callable(function)):
+            continue
+        for params in _parameter_sets(function):
+            worth = params.get("worth", getattr(function, "points", None))
+            if worth is None:
+                raise ValueError(f"{module.__name__}.{name} says nothing of its points")
+            tests.append(HiddenTest(f"{exercise.id}::{_test_id(name, params)}", exercise.id, float(worth),
+                                    function, tuple(params.items())))
+    total = sum(test.points for test in tests)
+    if abs(total - exercise.points) > 1e-9:
+        raise ValueError(f"the hidden tests of {exercise.id} add up to {total}, not {exercise.points}")
+    return tuple(tests)
+
+
+def _failure_message(exercise: Exercise, code: str, params: dict, lang: str) -> str:
+    text = render(code, params, lang)
+    if code.startswith(SEED_POINTER_PREFIXES) and exercise.seed_line:
+        text += " " + seed_pointer(exercise.seed_section, exercise.seed_line, lang)
+    return text
+
+
+def _student_failure_code(exercise: Exercise, failure: StudentFailure) -> str:
+    """student.<status>, student.not_implemented for a stub never filled in, or the known mistake an error shows."""
+    if failure.status == "error" and failure.message.startswith("NotImplementedError"):
+        return "student.not_implemented"
+    if failure.status == "error":
+        return error_mistake(exercise.id, failure.message) or "student.error"
+    return f"student.{failure.status}"
+
+
+def run_test(exercise: Exercise, test: HiddenTest, under_test: Callable, lang: str) -> TestResult:
+    """One hidden test: passed, failed with a named mistake, or the student's code did not answer."""
+    result = TestResult(test.id, test.exercise, 0.0, test.points, "passed")
+    try:
+        test.function(**{exercise.id: under_test}, **dict(test.params))
+        result.points = test.points
+    except CheckFailure as failure:
+        result.status, result.code = "failed", failure.code
+        result.message = _failure_message(exercise, failure.code, failure.params, lang)
+    except StudentFailure as failure:
+        result.status, result.code = failure.status, _student_failure_code(exercise, failure)
+        key = {"missing": "name", "error": "error"}.get(failure.status, "reason")
+        params = {key: exercise.name if failure.status == "missing" else failure.message, "name": exercise.name}
+        result.message = _failure_message(exercise, result.code, params, lang)
+    except Exception as error:  # an answer whose form no check expected: it fails this test only
+        result.status, result.code = "failed", "student.unreadable"
+        result.message = render(result.code, {"what": f"an answer of an unexpected form ({error})"}, lang)
+    return result
+
+
+def run_exercise(exercise: Exercise, student: Student, lang: str = "en", forbidden: CheckFailure | None = None,
+                 tests: tuple[HiddenTest, ...] | None = None) -> tuple[ExerciseResult, list[TestResult]]:
+    """All hidden tests of one exercise (or the given tests: the public ones, see `autograder.public`);
+    a breach of its static rules scores every test 0."""
+    tests = collect(exercise) if tests is None else tests
+    if forbidden is not None:
+        message = render(forbidden.code, forbidden.params, lang)
+        results = [TestResult(t.id, t.exercise, 0.0, t.points, "forbidden", message, forbidden.code) for t in tests]
+    else:
+        under_test = function_under_test(exercise, student)
+        results, ended = [], None
+        for test in tests:
+            if ended is None:
+                results.append(run_test(exercise, test, under_test, lang))
+                if results[-1].status in ("timeout", "crashed"):
+                    ended = results[-1]
+            else:
+                results.append(TestResult(test.id, test.exercise, 0.0, test.points, ended.status,
+                                          render("student.not_run", {"status": ended.status}, lang), ended.code))
+    return summarize_exercise(exercise.id, float(exercise.points), results), results

@@ -1,0 +1,235 @@
+"""What the student's process does with a request: call the student's code, report data.
+
+The same functions serve the sandboxed student process and the in-notebook hidden tests,
+so a submission is asked exactly the same questions on both paths. They never judge: they
+turn whatever the student's code produced into plain data (arrays, numbers, strings,
+lists, dicts), and the grader decides.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+MAX_REPORTED_ITEMS = 1000
+
+
+class StudentRaised(Exception):
+    """The student's code raised; carries a short, student-facing description."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(describe_exception(error))
+        self.type_name = type(error).__name__
+
+
+class NotDefined(Exception):
+    """The student's namespace has no such name."""
+
+
+class Unreadable(Exception):
+    """The student's code returned something that is not plain data."""
+
+
+def describe_exception(error: BaseException) -> str:
+    """`Type: message` with the line of the student's cell where it happened, if known."""
+    text = f"{type(error).__name__}: {error}"
+    traceback = error.__traceback__
+    line = None
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename.startswith("<cell"):
+            line = (traceback.tb_frame.f_code.co_filename, traceback.tb_lineno)
+        traceback = traceback.tb_next
+    if line:
+        text += f" (in {line[0].strip('<>')}, line {line[1]})"
+    return text[:2000]
+
+
+def to_data(value: Any, depth: int = 0) -> Any:
+    """Plain data from a student's return value: arrays, numbers, strings, lists, dicts."""
+    import tensorflow as tf
+
+    if depth > 8:
+        raise Unreadable("the value is nested too deeply")
+    if isinstance(value, (tf.Tensor, tf.Variable)):
+        value = value.numpy()
+    if isinstance(value, tf.TensorShape):
+        return [None if d is None else int(d) for d in value.as_list()] if value.rank is not None else None
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biuf":
+            raise Unreadable(f"an array of dtype {value.dtype}, expected numbers")
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, dict):
+        if len(value) > MAX_REPORTED_ITEMS:
+            raise Unreadable("a dict that is too large")
+        return {str(key): to_data(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        if len(value) > MAX_REPORTED_ITEMS:
+            raise Unreadable("a list that is too large")
+        return [to_data(item, depth + 1) for item in value]
+    raise Unreadable(f"an object of type {type(value).__name__}")
+
+
+def lookup(namespace: dict, name: str) -> Any:
+    if name not in namespace:
+        raise NotDefined(name)
+    return namespace[name]
+
+
+def _student_call(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except Exception as error:  # the student's exception, reported as data
+        raise StudentRaised(error) from None
+
+
+def call_function(namespace: dict, name: str, args: list, kwargs: dict,
+                  tensor_args: tuple[int, ...] = ()) -> Any:
+    """Call the student's function; arguments listed in `tensor_args` arrive as float32 tensors."""
+    import tensorflow as tf
+
+    function = lookup(namespace, name)
+    args = [tf.constant(arg, dtype=tf.float32) if index in tensor_args else arg
+            for index, arg in enumerate(args)]
+    return to_data(_student_call(function, *args, **kwargs))
+
+
+def _activation_name(layer) -> str | None:
+    activation = getattr(layer, "activation", None)
+    return getattr(activation, "__name__", None) if activation is not None else None
+
+
+def _leaf_layers(layer, seen: set[int]) -> list:
+    """Leaf layers depth first, in the order Keras tracks them; a shared layer counts once."""
+    inner = getattr(layer, "layers", None)
+    if isinstance(inner, list):
+        return [leaf for sublayer in inner for leaf in _leaf_layers(sublayer, seen)]
+    if id(layer) in seen:
+        return []
+    seen.add(id(layer))
+    return [layer]
+
+
+def _describe_layer(layer) -> dict:
+    import tensorflow as tf
+
+    weights = [np.asarray(w) for w in _student_call(layer.get_weights)]
+    return {
+        "class": type(layer).__name__,
+        "is_dense": isinstance(layer, tf.keras.layers.Dense),
+        "units": getattr(layer, "units", None),
+        "activation": _activation_name(layer),
+        "weights": [w for w in weights if w.dtype.kind in "biuf"],
+    }
+
+
+def describe_model(model, X) -> dict:
+    """Run a model on X and report its output, its layers and its trainable variables."""
+    import tensorflow as tf
+
+    if not isinstance(model, tf.keras.layers.Layer):  # a list or anything else: the grader says what it is
+        return {"class": type(model).__name__, "is_model": False, "is_sequential": False, "layers": []}
+    top_layers = list(getattr(model, "layers", []) or [])
+    output = to_data(_student_call(model, X))
+    layers = [_describe_layer(layer) for layer in _leaf_layers(model, set())]
+    variables = [np.asarray(v.numpy()) for v in model.trainable_variables]
+    sequentials = [layer for layer in top_layers if isinstance(layer, tf.keras.Sequential)]
+    held_sequential = None
+    if sequentials:
+        held = sequentials[0]
+        held_sequential = {"built_by_call": bool(held.built), "output": to_data(_student_call(held, X))}
+    return {
+        "class": type(model).__name__,
+        "is_model": isinstance(model, tf.keras.Model),
+        "is_sequential": isinstance(model, tf.keras.Sequential),
+        "top_layers": [type(layer).__name__ for layer in top_layers],
+        "output": output,
+        "layers": layers,
+        "trainable_variables": variables,
+        "held_sequential": held_sequential,
+    }
+
+
+def probe_layer_list(namespace: dict, name: str, n_neurons: list, activation: str, X) -> dict:
+    """Build the student's list of layers, report each one, then run X through them in order."""
+    import tensorflow as tf
+
+    layers = _student_call(lookup(namespace, name), list(n_neurons), activation)
+    if not isinstance(layers, (list, tuple)):
+        return {"container": type(layers).__name__, "layers": [], "output": None}
+    described = [{"class": type(layer).__name__,
+                  "is_dense": isinstance(layer, tf.keras.layers.Dense),
+                  "units": getattr(layer, "units", None),
+                  "activation": _activation_name(layer)} for layer in layers[:MAX_REPORTED_ITEMS]]
+    distinct = len({id(layer) for layer in layers})
+    if distinct < len(layers):  # one object twice: calling it would fail on the shapes, and say less
+        return {"container": type(layers).__name__, "layers": described, "distinct_objects": distinct,
+                "output": None}
+    output = X
+    for layer in layers:
+        output = _student_call(layer, output)
+    for entry, layer in zip(described, layers):
+        entry["weights"] = [np.asarray(w) for w in _student_call(layer.get_weights)]
+    return {"container": type(layers).__name__, "layers": described,
+            "distinct_objects": distinct, "output": to_data(output)}
+
+
+def probe_model(namespace: dict, name: str, kind: str, n_neurons: list | None,
+                activation: str | None, X) -> dict:
+    """Make the student's model (by factory or by class) and describe it on X."""
+    target = lookup(namespace, name)
+    if kind == "model_class":
+        kwargs = {} if n_neurons is None else {"n_neurons": list(n_neurons), "activation": activation}
+        model = _student_call(target, **kwargs)
+    else:
+        model = _student_call(target, list(n_neurons), activation)
+    return describe_model(model, X)
+
+
+def call_model_function(namespace: dict, name: str, n_neurons: list, X) -> Any:
+    """Build a plain Sequential of Dense layers, run it once, and hand it to the student's function."""
+    import tensorflow as tf
+
+    function = lookup(namespace, name)
+    model = tf.keras.Sequential([tf.keras.layers.Dense(units, activation="sigmoid") for units in n_neurons])
+    model(X)
+    return to_data(_student_call(function, model))
+
+
+def handle(namespace: dict, request: dict) -> Any:
+    """Answer one request from the grader; the reply is plain data."""
+    import tensorflow as tf
+
+    op = request["op"]
+    if "seed" in request:
+        tf.keras.utils.set_random_seed(int(request["seed"]))
+    X = tf.constant(request["X"], dtype=tf.float32) if "X" in request else None
+    if op == "call":
+        return call_function(namespace, request["name"], request["args"], request.get("kwargs", {}),
+                             tuple(request.get("tensor_args", ())))
+    if op == "layer_list":
+        return probe_layer_list(namespace, request["name"], request["n_neurons"], request["activation"], X)
+    if op == "model":
+        return probe_model(namespace, request["name"], request["kind"], request.get("n_neurons"),
+                           request.get("activation"), X)
+    if op == "model_function":
+        return call_model_function(namespace, request["name"], request["n_neurons"], X)
+    raise ValueError(f"unknown request {op!r}")
+
+
+def answer(namespace: dict, request: dict) -> dict:
+    """`handle`, with every outcome turned into a reply the grader can read."""
+    try:
+        return {"status": "ok", "value": handle(namespace, request)}
+    except NotDefined as error:
+        return {"status": "missing", "message": f"{error} is not defined"}
+    except StudentRaised as error:
+        return {"status": "error", "message": str(error)}
+    except Unreadable as error:
+        return {"status": "unreadable", "message": str(error)}
+    except Exception as error:  # an exception raised while Keras ran the student's layers
+        return {"status": "error", "message": describe_exception(error)}

@@ -1,0 +1,103 @@
+"""The student as the checks see it: something that answers requests with data.
+
+`LocalStudent` answers from a namespace in this process (the in-notebook path and fast
+tests); the batch grader's `RemoteStudent` (autograder.grade.session) answers from a
+sandboxed process. Both speak the requests of `autograder.run.inside.probes`, and
+`function_under_test` turns either into the callable a hidden test receives.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Protocol
+
+from course_checks.checks.core import CheckFailure
+from course_checks.exercises import Exercise
+from course_checks.run.inside.probes import answer
+from course_checks.run.inside.wire import encode
+
+
+class StudentFailure(Exception):
+    """The student's code did not produce an answer; `status` is a result status."""
+
+    def __init__(self, status: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class Student(Protocol):
+    def ask(self, request: dict) -> Any:
+        """The value the student's code produced, or StudentFailure."""
+
+
+def value_of(reply: dict) -> Any:
+    """The value of a reply from `probes.answer`, or the StudentFailure it reports."""
+    status = reply.get("status")
+    if status == "ok":
+        return reply.get("value")
+    if status == "missing":
+        raise StudentFailure("missing", reply.get("message", "not defined"))
+    if status == "unreadable":
+        raise CheckFailure("student.unreadable", what=reply.get("message", "something"))
+    raise StudentFailure("error", str(reply.get("message", "your code raised an error"))[:2000])
+
+
+class LocalStudent:
+    """Answers from a namespace in this process: no isolation, for trusted or in-notebook use."""
+
+    def __init__(self, namespace: dict):
+        self.namespace = namespace
+
+    def ask(self, request: dict) -> Any:
+        return value_of(answer(self.namespace, request))
+
+
+def _remembering(ask: Callable[[dict], Any]) -> Callable[[dict], Any]:
+    """`ask`, answering a request it has seen before from memory, so tests can share one model.
+
+    Requests carry their random seed, so a second identical request would get the same answer.
+    """
+    answers: dict[bytes, tuple[bool, Any]] = {}
+
+    def ask_once(request: dict) -> Any:
+        key = encode(request)
+        if key not in answers:
+            try:
+                answers[key] = (True, ask(request))
+            except (StudentFailure, CheckFailure) as failure:
+                answers[key] = (False, failure)
+        ok, value = answers[key]
+        if not ok:
+            raise value
+        return value
+    return ask_once
+
+
+def function_under_test(exercise: Exercise, student: Student, seed: int = 0) -> Callable:
+    """The callable a hidden test gets for an exercise; each distinct call is one request."""
+    name = exercise.name
+    ask = _remembering(student.ask)
+    if exercise.kind == "function":
+        def call(*args, **kwargs):
+            return ask({"op": "call", "name": name, "args": list(args), "kwargs": kwargs,
+                                "tensor_args": list(exercise.tensor_args)})
+        return call
+    if exercise.kind == "model_factory" and name == "build_dense_layers":
+        return lambda n_neurons, activation, X: ask(
+            {"op": "layer_list", "name": name, "n_neurons": list(n_neurons), "activation": activation,
+             "X": X, "seed": seed})
+    if exercise.kind == "model_factory":
+        return lambda n_neurons, activation, X: ask(
+            {"op": "model", "name": name, "kind": exercise.kind, "n_neurons": list(n_neurons),
+             "activation": activation, "X": X, "seed": seed})
+    if exercise.kind == "model_class":
+        def make(X, n_neurons=None, activation=None):
+            request = {"op": "model", "name": name, "kind": exercise.kind, "X": X, "seed": seed}
+            if n_neurons is not None:
+                request.update(n_neurons=list(n_neurons), activation=activation)
+            return ask(request)
+        return make
+    if exercise.kind == "model_function":
+        return lambda n_neurons, X: ask(
+            {"op": "model_function", "name": name, "n_neurons": list(n_neurons), "X": X, "seed": seed})
+    raise ValueError(f"{exercise.id} is not graded automatically")
