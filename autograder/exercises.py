@@ -1,7 +1,9 @@
 """The exercise list: the one place that names each exercise, its points and its signature.
 
 The master notebook's grade cells, the hidden tests, the static checks, the batch grader,
-the reports and the tests all read this list instead of repeating it.
+the reports and the tests all read this list instead of repeating it. `section` and
+`section_title` name the notebook's section the exercise sits in, where feedback sends the
+student (a test checks they match the notebook's headings).
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ class Exercise:
     points: int
     kind: str
     signature: str
-    seed_section: str
-    seed_line: str = ""
+    section: str
+    section_title: str
     static_rules: tuple[str, ...] = ()
     tensor_args: tuple[int, ...] = ()
 
@@ -54,38 +56,32 @@ class Exercise:
 
 EXERCISES: tuple[Exercise, ...] = (
     Exercise("dense_shapes", "Shapes of a dense layer", 5, "function",
-             "dense_shapes(N, n_feature, n_neuron)", "1.1",
-             "X: (N, n_feature), W: (n_feature, n_neuron), B: (n_neuron,), y: (N, n_neuron)"),
+             "dense_shapes(N, n_feature, n_neuron)", "1.1", "Shapes of a dense layer"),
     Exercise("dense_forward_matmul", "Forward pass by matrix multiplication", 15, "function",
-             'dense_forward_matmul(X, W, B, activation="sigmoid")', "1.2.2",
-             "z = matmul(X, W) + B; y = 1/(1+exp(-z))", (NO_KERAS_LAYER, WRITTEN_OUT_SIGMOID), (0,)),
+             'dense_forward_matmul(X, W, B, activation="sigmoid")', "1.2.2", "With a matrix multiplication",
+             (NO_KERAS_LAYER, WRITTEN_OUT_SIGMOID), (0,)),
     Exercise("dense_forward_dot", "Forward pass by dot products in loops", 15, "function",
-             'dense_forward_dot(X, W, B, activation="sigmoid")', "1.2.3",
-             "z = tf.reduce_sum(x*w) + b; a = 1/(1 + np.exp(-z))",
+             'dense_forward_dot(X, W, B, activation="sigmoid")', "1.2.3", "With dot products",
              (NO_KERAS_LAYER, NO_MATRIX_PRODUCT, MUST_LOOP), (0,)),
     Exercise("cascade_shapes", "Shapes through a cascade", 5, "function",
-             "cascade_shapes(N, n_feature, n_neurons)", "2.1", "W2: (3, 5), B2: (5,), y: (4, 5)"),
+             "cascade_shapes(N, n_feature, n_neurons)", "2.1", "Shapes through a cascade"),
     Exercise("build_dense_layers", "A Python list of dense layers", 5, "model_factory",
-             'build_dense_layers(n_neurons, activation="sigmoid")', "2.2",
-             "for n_neuron in n_neurons: dense_layers.append(Dense(units=n_neuron, activation=...))"),
+             'build_dense_layers(n_neurons, activation="sigmoid")', "2.2", "Dense layers in a Python list"),
     Exercise("cascade_forward", "A cascade computed by hand", 10, "function",
-             'cascade_forward(X, weights, biases, activation="sigmoid")', "2.3",
-             "X_cp = matmul(X_cp, w) + b; X_cp = 1/(1+exp(-X_cp))", (NO_KERAS_LAYER,), (0,)),
+             'cascade_forward(X, weights, biases, activation="sigmoid")', "2.3", "The cascade computed by hand",
+             (NO_KERAS_LAYER,), (0,)),
     Exercise("build_sequential", "A Sequential model", 5, "model_factory",
-             'build_sequential(n_neurons, activation="sigmoid")', "3.1",
-             "model = Sequential(); model.add(Dense(units=n_neuron, activation=...))"),
+             'build_sequential(n_neurons, activation="sigmoid")', "3.1", "A Sequential model"),
     Exercise("TestModel", "Model subclassing", 20, "model_class",
-             'class TestModel(n_neurons=(10, 20), activation="sigmoid")', "3.2-3.3",
-             "def call(self, x): for dense in self.dense_layers: x = dense(x)"),
+             'class TestModel(n_neurons=(10, 20), activation="sigmoid")', "3.3", "Forward propagation of models"),
     Exercise("HybridModel", "A subclass that wraps a Sequential", 5, "model_class",
-             'class HybridModel(n_neurons=(10, 20), activation="sigmoid")', "3.3",
-             "self.model = Sequential(); ... def call(self, x): return self.model(x)"),
+             'class HybridModel(n_neurons=(10, 20), activation="sigmoid")', "3.3", "Forward propagation of models"),
     Exercise("layer_weight_shapes", "Layers and their weights", 5, "model_function",
-             "layer_weight_shapes(model)", "3.4", "for layer in model.layers: w, b = layer.get_weights()"),
+             "layer_weight_shapes(model)", "3.4", "The layers of a model"),
     Exercise("trainable_variable_shapes", "Trainable variables", 5, "model_function",
-             "trainable_variable_shapes(model)", "3.5", "for train_var in model.trainable_variables: train_var.shape"),
+             "trainable_variable_shapes(model)", "3.5", "Trainable variables"),
     Exercise("architecture_concept", "What is a deep-learning architecture?", 5, "manual",
-             "", "concept"),
+             "", "4", "Looking back"),
 )
 
 # The notebook's last cell, which runs every public test (autograder.public.check_all): a test cell.

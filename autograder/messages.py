@@ -188,9 +188,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "`{name}`에서 Keras의 층({found})을 썼습니다. 이 문제에서는 층이 하는 계산을 직접 작성해야 합니다.",
     },
     "forbidden.builtin_sigmoid": {
-        "en": "`{name}` calls a ready-made sigmoid ({found}); write it out as 1 / (1 + exp(-z)), "
-              "as section 1.2.2 of the notebook does",
-        "ko": "`{name}`에서 내장 sigmoid 함수({found})를 썼습니다. 1.2.2절처럼 `1 / (1 + exp(-z))`를 직접 "
+        "en": "`{name}` calls a ready-made sigmoid ({found}); write it out as 1 / (1 + tf.exp(-z)), "
+              "as section 1.2.2 of the notebook shows",
+        "ko": "`{name}`에서 내장 sigmoid 함수({found})를 썼습니다. 1.2.2절처럼 `1 / (1 + tf.exp(-z))`를 직접 "
               "작성하세요.",
     },
     "forbidden.no_loop": {
@@ -420,8 +420,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "{what}: 모델 안에 Sequential을 두고 `call`에서 그것을 호출해야 합니다.",
     },
     "variables.count": {
-        "en": "{what}: expected {expected} trainable variables (a weight matrix and a bias per layer), got {got}",
-        "ko": "{what}: 학습 변수는 {expected}개(층마다 가중치와 편향)여야 하는데 {got}개입니다.",
+        "en": "{what}: expected {expected} trainable variables, a W and a B for each of its {layers} layers, got {got}",
+        "ko": "{what}: 학습 변수는 {expected}개(층 {layers}개마다 가중치와 편향)여야 하는데 {got}개입니다.",
+    },
+    "feedback.in_cases": {
+        "en": "in {count} of {total} cases: {message}",
+        "ko": "{total}개 중 {count}개 경우: {message}",
+    },
+    "feedback.in_all_cases_first": {
+        "en": "in all {total} cases, the first: {message}",
+        "ko": "{total}개 경우 모두, 그 첫 번째: {message}",
+    },
+    "feedback.in_cases_first": {
+        "en": "in {count} of {total} cases, the first: {message}",
+        "ko": "{total}개 중 {count}개 경우, 그 첫 번째: {message}",
     },
     # The structure of a model, read from the notebook's source.
     "structure.not_a_class": {
@@ -701,9 +713,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Graded by hand, not included here: {titles}",
         "ko": "다음 문제는 교수자가 직접 채점하므로 이 점수에 들어 있지 않습니다: {titles}",
     },
-    "feedback.seed_pointer": {
-        "en": "(see {section} of the study notes: {line})",
-        "ko": "({section}절 참고: `{line}`)",
+    "feedback.section_pointer": {
+        "en": "(see section {section} of the notebook, “{title}”)",
+        "ko": "(노트북 {section}절 “{title}” 참고)",
     },
     # The class report.
     "report.title": {"en": "Class report: {assignment}", "ko": "{assignment} 과제 전체 결과"},
@@ -849,8 +861,9 @@ def as_text(value, lang: str = DEFAULT_LANGUAGE) -> str:
     return render(value.code, value.params, lang) if isinstance(value, Phrase) else str(value)
 
 
-def seed_pointer(section: str, line: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    return render("feedback.seed_pointer", {"section": section, "line": line}, lang)
+def section_pointer(section: str, title: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Where in the notebook the student finds what a message is about."""
+    return render("feedback.section_pointer", {"section": section, "title": title}, lang)
 
 
 def status_label(status: str, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -6,6 +6,8 @@ that matches, so the student reads "the activation is missing" instead of a numb
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from autograder.checks.core import Mistake
@@ -100,3 +102,11 @@ def error_mistake(exercise_id: str, error: str) -> str | None:
     """
     signs, code = ERROR_MISTAKES.get(exercise_id, ((), ""))
     return code if any(sign in error for sign in signs) else None
+
+
+TENSORFLOW_NOISE = re.compile(r"\{\{function_node [^}]*\}\}\s*|\s*\[Op:\w+\](?: name: [^\s(]*)?")
+
+
+def plain_error(error: str) -> str:
+    """An error as a student can read it: TensorFlow's internal op names and device paths left out."""
+    return TENSORFLOW_NOISE.sub("", error)

@@ -97,7 +97,8 @@ def check_model(what: str, report: dict, X: np.ndarray, weights: list, n_neurons
 def check_trainable_variables(what: str, report: dict, n_neurons: list[int]) -> None:
     count = len(report.get("trainable_variables") or [])
     if count != 2 * len(n_neurons):
-        raise CheckFailure("variables.count", what=what, expected=2 * len(n_neurons), got=count)
+        raise CheckFailure("variables.count", what=what, expected=2 * len(n_neurons), layers=len(n_neurons),
+                           got=count)
 
 
 def check_holds_sequential(what: str, report: dict) -> None:

@@ -104,7 +104,7 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
     if not exercises:
         for exercise in AUTOMATIC:
             own = [t for t in tests if t.exercise == exercise.id]
-            exercises[exercise.id] = summarize_exercise(exercise.id, float(exercise.points), own)
+            exercises[exercise.id] = summarize_exercise(exercise.id, float(exercise.points), own, settings.lang)
     cells = [{"index": o.index, "status": o.status,
               "message": as_text(mask_student_text(o.message) if isinstance(o.message, str) else o.message,
                                  settings.lang)}

@@ -15,18 +15,19 @@ from typing import Callable
 
 from autograder.checks.cases import submission_inputs
 from autograder.checks.core import CheckFailure
-from autograder.checks.mistakes import error_mistake
+from autograder.checks.mistakes import error_mistake, plain_error
 from autograder.exercises import Exercise
 from autograder.grade.rules import breaches_of, read_ran
 from autograder.grade.static import Finding
 from autograder.grade.structure import check_structure
-from autograder.messages import phrase, render, seed_pointer
+from autograder.messages import phrase, render, section_pointer
 from autograder.results import ExerciseResult, TestResult, summarize_exercise
 from autograder.student import Student, StudentFailure, function_under_test
 
-SEED_POINTER_PREFIXES = ("dense.", "cascade.", "model.", "layers.", "shapes.", "variables.", "structure.")
+# Messages about the course's content send the student back to the exercise's section.
+SECTION_POINTER_PREFIXES = ("dense.", "cascade.", "model.", "layers.", "shapes.", "variables.", "structure.")
 # Parameters of a message that the grader wrote itself; every other one may hold the student's text.
-GRADER_PARAMS = frozenset({"what", "expected", "index", "diff", "count", "total", "keys", "asked", "layer", "name",
+GRADER_PARAMS = frozenset({"what", "expected", "index", "diff", "count", "total", "keys", "asked", "layer", "layers", "name",
                            "status"})
 # What may carry the grader's numbers out: decimals, long integers, long runs of hex or base64.
 GRADER_VALUE_PATTERN = re.compile(
@@ -104,8 +105,8 @@ def collect(exercise: Exercise) -> tuple[HiddenTest, ...]:
 
 def _failure_message(exercise: Exercise, code: str, params: dict, lang: str) -> str:
     text = render(code, params, lang)
-    if code.startswith(SEED_POINTER_PREFIXES) and exercise.seed_line:
-        text += " " + seed_pointer(exercise.seed_section, exercise.seed_line, lang)
+    if code.startswith(SECTION_POINTER_PREFIXES):
+        text += " " + section_pointer(exercise.section, exercise.section_title, lang)
     return text
 
 
@@ -130,8 +131,8 @@ def run_test(exercise: Exercise, test: HiddenTest, under_test: Callable, lang: s
     except StudentFailure as failure:
         result.status, result.code = failure.status, _student_failure_code(exercise, failure)
         key = {"missing": "name", "error": "error"}.get(failure.status, "reason")
-        params = {key: exercise.name if failure.status == "missing" else mask_student_text(failure.message),
-                  "name": exercise.name}
+        said = exercise.name if failure.status == "missing" else mask_student_text(plain_error(failure.message))
+        params = {key: said, "name": exercise.name}
         result.message = _failure_message(exercise, result.code, params, lang)
     except Exception as error:  # an answer whose form no check expected: it fails this test only
         result.status, result.code = "failed", "student.unreadable"
@@ -177,7 +178,7 @@ def _unstructured(exercise: Exercise, structure: CheckFailure, lang: str,
     message = _failure_message(exercise, structure.code, structure.params, lang)
     results = [TestResult(t.id, t.exercise, 0.0, t.points, status, message, structure.code)
                for t in tests]
-    return summarize_exercise(exercise.id, float(exercise.points), results), results
+    return summarize_exercise(exercise.id, float(exercise.points), results, lang), results
 
 
 def _run_tests(exercise: Exercise, student: Student, lang: str, findings: list[Finding],
@@ -200,10 +201,12 @@ def _run_tests(exercise: Exercise, student: Student, lang: str, findings: list[F
             result = _zeroed(exercise, result, breaches, lang)
             breached += [b for b in breaches if b not in breached]
         results.append(result)
-    summary = summarize_exercise(exercise.id, float(exercise.points), results)
+    summary = summarize_exercise(exercise.id, float(exercise.points), results, lang)
     if breached:
-        messages = [_forbidden(exercise, finding, lang) for finding in breached]
+        messages = list(dict.fromkeys(_forbidden(exercise, finding, lang) for finding in breached))
+        # A breach is said first, counted where zeroed tests said it ("in 3 of 7 cases: ..."), once either way.
+        said = [next((m for m in summary.messages if m.endswith(breach)), breach) for breach in messages]
         summary.status = "forbidden"
-        summary.messages = [m for m in dict.fromkeys(messages)] + [m for m in summary.messages if m not in messages]
+        summary.messages = said + [m for m in summary.messages if m not in said]
         summary.codes = list(dict.fromkeys([f.code for f in breached] + summary.codes))
     return summary, results

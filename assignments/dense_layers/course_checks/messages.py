@@ -54,10 +54,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "`{name}`에서 Keras layer({found})를 사용했습니다; 여기서는 직접 계산해야 합니다",
     },
     "forbidden.builtin_sigmoid": {
-        "en": "`{name}` calls a ready-made sigmoid ({found}); write it out as 1 / (1 + exp(-z)), "
-              "as in section 1.2.2 of the study notes",
-        "ko": "`{name}`에서 이미 만들어진 sigmoid({found})를 호출했습니다; 학습 노트 1.2.2처럼 "
-              "1 / (1 + exp(-z))로 직접 작성하세요",
+        "en": "`{name}` calls a ready-made sigmoid ({found}); write it out as 1 / (1 + tf.exp(-z)), "
+              "as section 1.2.2 of the notebook shows",
+        "ko": "`{name}`에서 이미 만들어진 sigmoid({found})를 호출했습니다; 노트북의 1.2.2절처럼 "
+              "1 / (1 + tf.exp(-z))로 직접 작성하세요",
     },
     "forbidden.no_loop": {
         "en": "`{name}` has no loop; this exercise asks you to loop over samples and neurons",
@@ -255,6 +255,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{what}: the model should hold a Sequential and call it",
         "ko": "{what}: 모델이 Sequential을 가지고 호출해야 합니다",
     },
+    "variables.count": {
+        "en": "{what}: expected {expected} trainable variables, a W and a B for each of its {layers} layers, got {got}",
+        "ko": "{what}: layer {layers}개마다 W와 B가 하나씩이므로 trainable variable이 {expected}개여야 하는데 {got}개입니다",
+    },
+    "feedback.in_cases": {
+        "en": "in {count} of {total} cases: {message}",
+        "ko": "{total}개 중 {count}개 경우: {message}",
+    },
+    "feedback.in_all_cases_first": {
+        "en": "in all {total} cases, the first: {message}",
+        "ko": "{total}개 경우 모두, 그 첫 번째: {message}",
+    },
+    "feedback.in_cases_first": {
+        "en": "in {count} of {total} cases, the first: {message}",
+        "ko": "{total}개 중 {count}개 경우, 그 첫 번째: {message}",
+    },
     "variables.count_not_list": {
         "en": "{what}: expected a list of shapes, one per trainable variable, got {got}: list them, do not count them",
         "ko": "{what}: trainable variable마다 shape 하나씩 담은 list가 필요한데 {got}입니다: 개수가 아니라 목록을 반환하세요",
@@ -327,9 +343,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-SEE_SEED = {
-    "en": "(see {section} of the study notes: {line})",
-    "ko": "(학습 노트 {section} 참고: {line})",
+SEE_SECTION = {
+    "en": "(see section {section} of the notebook, “{title}”)",
+    "ko": "(노트북의 {section}절 “{title}” 참고)",
 }
 
 
@@ -345,5 +361,6 @@ def render(code: str, params: dict, lang: str = DEFAULT_LANGUAGE) -> str:
         return f"{template} {params}"
 
 
-def seed_pointer(section: str, line: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    return (SEE_SEED.get(lang) or SEE_SEED["en"]).format(section=section, line=line)
+def section_pointer(section: str, title: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Where in the notebook the student finds what a message is about."""
+    return (SEE_SECTION.get(lang) or SEE_SECTION["en"]).format(section=section, title=title)

@@ -167,6 +167,7 @@ def check(exercise_id: str, namespace: dict, lang: str = DEFAULT_LANGUAGE) -> No
 
     Under `nbgrader autograde` the hidden tests that follow in the same cell decide, so nothing runs here.
     """
+    __tracebackhide__ = True  # IPython shows the failure without this function's frame
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":
         return
     result = run_public_tests(BY_ID[exercise_id], namespace, lang)
@@ -177,11 +178,11 @@ def check(exercise_id: str, namespace: dict, lang: str = DEFAULT_LANGUAGE) -> No
 
 def check_all(namespace: dict, lang: str = DEFAULT_LANGUAGE) -> None:
     """Every exercise's public tests, never stopping at a failure, and the points each would be worth."""
-    scores = {}
+    total = 0.0
     for exercise in AUTOMATIC:
         result = run_public_tests(exercise, namespace, lang)
-        scores[exercise.id] = result.score
+        total += result.score
         print(report(result, lang))
     manual = [exercise for exercise in EXERCISES if not exercise.automatic]
-    print(render("public.total", {"score": _number(sum(scores.values())), "max_score": _number(AUTOMATIC_POINTS),
+    print(render("public.total", {"score": _number(total), "max_score": _number(AUTOMATIC_POINTS),
                                   "manual": sum(exercise.points for exercise in manual)}, lang))

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from course_checks.messages import render
+
 STATUSES = ("passed", "failed", "error", "timeout", "crashed", "forbidden", "missing")
 # When an exercise's tests end differently, the exercise shows the gravest status.
 GRAVITY = ("forbidden", "missing", "crashed", "timeout", "error", "failed", "passed")
+# Codes that say the student's code failed without naming a mistake: their messages differ in substance.
+UNNAMED_FAILURES = ("student.error", "student.unreadable")
 
 
 @dataclass
@@ -30,17 +34,40 @@ class ExerciseResult:
     codes: list[str] = field(default_factory=list)
 
 
-def summarize_exercise(exercise_id: str, max_score: float, tests: list[TestResult]) -> ExerciseResult:
-    """An exercise's score and status from its tests; messages once each, in test order."""
-    status = min((t.status for t in tests), key=GRAVITY.index) if tests else "missing"
-    messages, codes = [], []
+def collapsed_messages(tests: list[TestResult], lang: str = "en") -> list[str]:
+    """Each failure once, in test order, with the number of cases it happened in ("in 6 of 7 cases: ...").
+
+    Failures with the same named mistake are one mistake seen in several cases (their messages differ
+    only by the case), so the first case's message stands for them; an error no mistake explains
+    collapses only with identical ones. A failure of every case with one and the same message needs
+    no count.
+    """
+    groups: dict[tuple[str, str], list[str]] = {}
     for test in tests:
-        if test.status != "passed" and test.message not in messages:
-            messages.append(test.message)
+        if test.status != "passed":
+            named = test.code and test.code not in UNNAMED_FAILURES
+            groups.setdefault(("code", test.code) if named else ("text", test.message), []).append(test.message)
+    messages = []
+    for found in groups.values():
+        identical = len(set(found)) == 1
+        if len(found) == len(tests) and identical:
+            messages.append(found[0])
+            continue
+        code = ("feedback.in_cases" if identical else
+                "feedback.in_all_cases_first" if len(found) == len(tests) else "feedback.in_cases_first")
+        messages.append(render(code, {"count": len(found), "total": len(tests), "message": found[0]}, lang))
+    return messages
+
+
+def summarize_exercise(exercise_id: str, max_score: float, tests: list[TestResult], lang: str = "en") -> ExerciseResult:
+    """An exercise's score and status from its tests; each failure's message once (see `collapsed_messages`)."""
+    status = min((t.status for t in tests), key=GRAVITY.index) if tests else "missing"
+    codes = []
+    for test in tests:
         if test.code and test.code not in codes:
             codes.append(test.code)
     score = round(sum(t.points for t in tests), 6)
-    return ExerciseResult(exercise_id, score, max_score, status, messages, codes)
+    return ExerciseResult(exercise_id, score, max_score, status, collapsed_messages(tests, lang), codes)
 
 
 @dataclass

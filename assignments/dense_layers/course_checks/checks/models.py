@@ -83,7 +83,7 @@ def check_model(what: str, report: dict, X: np.ndarray, n_neurons: list[int], ac
 def check_trainable_variables(what: str, report: dict, n_neurons: list[int]) -> None:
     count = len(report.get("trainable_variables") or [])
     if count != 2 * len(n_neurons):
-        raise CheckFailure("layers.count", what=f"{what}: trainable variables", expected=2 * len(n_neurons),
+        raise CheckFailure("variables.count", what=what, expected=2 * len(n_neurons), layers=len(n_neurons),
                            got=count)
 
 

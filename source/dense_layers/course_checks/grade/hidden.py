@@ -13,13 +13,14 @@ from functools import lru_cache
 from typing import Callable
 
 from course_checks.checks.core import CheckFailure
-from course_checks.checks.mistakes import error_mistake
+from course_checks.checks.mistakes import error_mistake, plain_error
 from course_checks.exercises import Exercise
-from course_checks.messages import render, seed_pointer
+from course_checks.messages import render, section_pointer
 from course_checks.results import ExerciseResult, TestResult, summarize_exercise
 from course_checks.student import Student, StudentFailure, function_under_test
 
-SEED_POINTER_PREFIXES = ("dense.", "cascade.", "model.", "layers.", "shapes.", "variables.")
+# Messages about the course's content send the student back to the exercise's section.
+SECTION_POINTER_PREFIXES = ("dense.", "cascade.", "model.", "layers.", "shapes.", "variables.")
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,8 @@ def collect(exercise: Exercise) -> tuple[HiddenTest, ...]:
 
 def _failure_message(exercise: Exercise, code: str, params: dict, lang: str) -> str:
     text = render(code, params, lang)
-    if code.startswith(SEED_POINTER_PREFIXES) and exercise.seed_line:
-        text += " " + seed_pointer(exercise.seed_section, exercise.seed_line, lang)
+    if code.startswith(SECTION_POINTER_PREFIXES):
+        text += " " + section_pointer(exercise.section, exercise.section_title, lang)
     return text
 
 
@@ -95,7 +96,8 @@ def run_test(exercise: Exercise, test: HiddenTest, under_test: Callable, lang: s
     except StudentFailure as failure:
         result.status, result.code = failure.status, _student_failure_code(exercise, failure)
         key = {"missing": "name", "error": "error"}.get(failure.status, "reason")
-        params = {key: exercise.name if failure.status == "missing" else failure.message, "name": exercise.name}
+        params = {key: exercise.name if failure.status == "missing" else plain_error(failure.message),
+                  "name": exercise.name}
         result.message = _failure_message(exercise, result.code, params, lang)
     except Exception as error:  # an answer whose form no check expected: it fails this test only
         result.status, result.code = "failed", "student.unreadable"
@@ -122,4 +124,4 @@ def run_exercise(exercise: Exercise, student: Student, lang: str = "en", forbidd
             else:
                 results.append(TestResult(test.id, test.exercise, 0.0, test.points, ended.status,
                                           render("student.not_run", {"status": ended.status}, lang), ended.code))
-    return summarize_exercise(exercise.id, float(exercise.points), results), results
+    return summarize_exercise(exercise.id, float(exercise.points), results, lang), results
