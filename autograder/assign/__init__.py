@@ -1,7 +1,8 @@
 """`autograder assign`: the student release and the solutions, both generated from the master notebook.
 
 The release is nbgrader's own `generate_assignment` (solutions replaced by stubs, hidden
-tests removed). The solutions come from the same notebook through a short list of
+tests removed), from the master notebook with its points stamped from the exercise list
+(see `autograder.assign.points`). The solutions come from the same notebook through a short list of
 preprocessors in nbgrader's style (see `autograder.assign.solutions`). Both carry
 `course_checks`, the public tests' package (see `autograder.assign.bundle`), which is also
 written beside the master notebook so that nbgrader's own commands find it there.
@@ -17,7 +18,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 from autograder.assign.bundle import PACKAGE, write_bundle
+from autograder.assign.points import points_differences, stamp_points
 from autograder.assign.solutions import write_solutions
 from autograder.exercises import ASSIGNMENT
 from autograder.grade.secret import ensure_course_secret
@@ -29,24 +33,27 @@ RELEASE = ROOT / "assignments" / ASSIGNMENT
 SOLUTIONS = ROOT / "solutions" / ASSIGNMENT
 
 
-def generate_release(course: Path, bundle: Path) -> Path:
-    """Run `nbgrader generate_assignment` in a scratch course folder holding this bundle; the release's folder."""
+def generate_release(course: Path, source: Path) -> Path:
+    """Run `nbgrader generate_assignment` in a scratch course folder holding this source folder; the release's folder."""
     new_course(course)
-    shutil.rmtree(course / "source" / ASSIGNMENT / PACKAGE, ignore_errors=True)
-    shutil.copytree(bundle, course / "source" / ASSIGNMENT / PACKAGE)
+    shutil.rmtree(course / "source" / ASSIGNMENT)
+    shutil.copytree(source, course / "source" / ASSIGNMENT)
     run_nbgrader("generate_assignment", course)
     return course / "assignments" / ASSIGNMENT
 
 
 def build(scratch: Path) -> dict[Path, Path]:
-    """Build the public tests' package, the release and the solutions under `scratch`;
-    where each built folder belongs in the repository."""
-    bundle = scratch / PACKAGE
-    write_bundle(bundle)
+    """Build the source folder (the master notebook with its points stamped, the public tests' package), the
+    release and the solutions under `scratch`; where each built folder belongs in the repository."""
+    source = scratch / "source"
+    shutil.copytree(SOURCE, source, ignore=shutil.ignore_patterns(PACKAGE, "__pycache__", ".ipynb_checkpoints"))
+    master = source / f"{ASSIGNMENT}.ipynb"
+    nbformat.write(stamp_points(nbformat.read(master, as_version=4)), master)
+    write_bundle(source / PACKAGE)
     solutions = scratch / "solutions"
-    write_solutions(SOURCE / f"{ASSIGNMENT}.ipynb", solutions)
-    shutil.copytree(bundle, solutions / PACKAGE)
-    return {bundle: SOURCE / PACKAGE, generate_release(scratch / "course", bundle): RELEASE, solutions: SOLUTIONS}
+    write_solutions(master, solutions)
+    shutil.copytree(source / PACKAGE, solutions / PACKAGE)
+    return {source: SOURCE, generate_release(scratch / "course", source): RELEASE, solutions: SOLUTIONS}
 
 
 def _files(folder: Path) -> dict[str, Path]:
@@ -76,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         except NbgraderFailed as error:
             print(f"error: could not release {SOURCE}: {error}", file=sys.stderr)
             return 1
+        disagreements = points_differences(nbformat.read(SOURCE / f"{ASSIGNMENT}.ipynb", as_version=4))
+        for line in disagreements:
+            print(f"points: {line}")
+        if disagreements and not args.check:
+            print("the points are defined in autograder/exercises.py: the master notebook now follows it")
         if args.check:
             stale = [line for folder, target in built.items() for line in differences(folder, target)]
             for line in stale:
