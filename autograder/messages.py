@@ -699,8 +699,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "모든 테스트를 통과했습니다.",
     },
     "feedback.cell": {
-        "en": "Cell {index} of your submission did not run to the end: {message}",
-        "ko": "제출한 노트북의 {index}번째 셀이 끝까지 실행되지 않았습니다: {message}",
+        "en": "{place} did not run to the end: {message}",
+        "ko": "{place}{이/가} 끝까지 실행되지 않았습니다: {message}",
     },
     "feedback.late": {
         "en": "Handed in {late} after the due date ({due} UTC).",
@@ -709,6 +709,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "late.days": {"en": "{count} d", "ko": "{count}일"},
     "late.hours": {"en": "{count} h", "ko": "{count}시간"},
     "late.minutes": {"en": "{count} min", "ko": "{count}분"},
+    # Places in the student's notebook (autograder.places).
+    "place.section": {"en": "section {section} “{title}”", "ko": "{section}절 “{title}”"},
+    "place.top": {"en": "the top of the notebook", "ko": "노트북 맨 앞부분"},
+    "place.answer": {"en": "your answer to `{exercise}` in {where}", "ko": "{where}의 `{exercise}` 답안 셀"},
+    "place.cell": {"en": "code cell {ordinal} of {where}", "ko": "{where}의 {ordinal}번째 코드 셀"},
+    "place.file": {"en": "your file", "ko": "제출한 파일"},
+    "place.line": {"en": "(in {place}, line {line})", "ko": "({place} {line}번째 줄)"},
     "feedback.manual": {
         "en": "Graded by hand, not included here: {titles}",
         "ko": "다음 문제는 교수자가 직접 채점하므로 이 점수에 들어 있지 않습니다: {titles}",

@@ -36,6 +36,7 @@ from autograder.grade.tampering import needs_review_text, review_flags
 from autograder.grade.submission import Submission, discover, file_name_of, submission_of
 from autograder.lateness import late_text, lateness
 from autograder.messages import as_text, render
+from autograder.places import locate, place_text
 from autograder.results import GRADER_ERROR, ExerciseResult, SubmissionResult, TestResult, summarize_exercise
 from autograder.run.sandbox import (Limits, SandboxedWorker, UnsafeToGrade, WorkerFailed, sandbox_available,
                                     unsandboxed_refusal, unsandboxed_risks, unsandboxed_warning)
@@ -78,6 +79,10 @@ class GraderFault(Exception):
         self.code, self.params = code, params
 
 
+def _place(submission: Submission, index: int) -> dict | None:
+    return submission.places[index] if 0 <= index < len(submission.places) else None
+
+
 def grade_submission(submission: Submission, worker: SandboxedWorker, settings: GradeSettings) -> SubmissionResult:
     """Static checks, then the submission's cells and hidden tests in a sandboxed process."""
     started = time.monotonic()
@@ -105,10 +110,14 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
         for exercise in AUTOMATIC:
             own = [t for t in tests if t.exercise == exercise.id]
             exercises[exercise.id] = summarize_exercise(exercise.id, float(exercise.points), own, settings.lang)
-    cells = [{"index": o.index, "status": o.status,
-              "message": as_text(mask_student_text(o.message) if isinstance(o.message, str) else o.message,
-                                 settings.lang)}
+    cells = [{"index": o.index, "place": place_text(_place(submission, o.index), settings.lang), "status": o.status,
+              "message": locate(as_text(mask_student_text(o.message) if isinstance(o.message, str) else o.message,
+                                        settings.lang), submission.places, settings.lang)}
              for o in sorted(student.outcomes.values(), key=lambda o: o.index) if o.status != "ok"]
+    for exercise in exercises.values():
+        exercise.messages = [locate(message, submission.places, settings.lang) for message in exercise.messages]
+    for test in tests:
+        test.message = locate(test.message, submission.places, settings.lang)
     return SubmissionResult(
         student=submission.student, source=str(submission.path),
         score=round(sum(e.score for e in exercises.values()), 6), max_score=float(AUTOMATIC_POINTS),

@@ -19,10 +19,12 @@ from pathlib import Path
 from autograder.exercises import ASSIGNMENT, CHECK_ALL_CELL, EXERCISES
 from autograder.lateness import read_timestamp
 from autograder.messages import Phrase, phrase
+from autograder.places import notebook_places
 from autograder.run.inside.wire import check_json_bounds
 
 SUFFIXES = (".ipynb", ".py")
 MANUAL_IDS = {exercise.id for exercise in EXERCISES if not exercise.automatic}
+ANSWER_CELLS = {exercise.solution_cell: exercise.id for exercise in EXERCISES if exercise.automatic}
 # The cap on what is graded (a notebook without its outputs); files are read only up to MAX_FILE_BYTES,
 # room for a notebook's saved outputs (images), which are dropped before the cap applies.
 MAX_SUBMISSION_BYTES = 20 * 1024**2
@@ -48,6 +50,8 @@ class Submission:
     problem: Phrase | None = None
     notes: list[Phrase] = field(default_factory=list)
     timestamp: str = ""
+    # Where each cell is in the student's notebook (see autograder.places); empty for a .py file.
+    places: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -221,9 +225,10 @@ def read_notebook(text: str | bytes) -> tuple[list[str], dict[str, str]]:
         grade_id = _mapping(_mapping(cell.get("metadata")).get("nbgrader")).get("grade_id")
         if cell.get("cell_type") == "code" and not _is_test_cell(cell):
             cells.append(_source(cell))
+            places.append(place)
         elif cell.get("cell_type") == "markdown" and grade_id in MANUAL_IDS:
             manual[grade_id] = _source(cell)
-    return cells, manual
+    return cells, manual, places
 
 
 def read_submission_bytes(path: Path) -> bytes:
@@ -310,7 +315,7 @@ def parse_submission(student: str, path: Path, data: bytes, timestamp: str = "")
     submission = Submission(student, path, submission_digest(data), kind, timestamp=timestamp)
     try:
         if kind == "notebook":
-            submission.cells, submission.manual = read_notebook(data)
+            submission.cells, submission.manual, submission.places = read_notebook(data)
         else:
             if len(data) > MAX_SUBMISSION_BYTES:
                 raise TooLarge(phrase("submission.too_large", megabytes=MAX_SUBMISSION_BYTES // 1024**2))

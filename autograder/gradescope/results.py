@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 from autograder.exercises import AUTOMATIC, EXERCISES
 from autograder.messages import DEFAULT_LANGUAGE, LANGUAGES, exercise_title, render
+from autograder.places import cell_note
 
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 CONFIG_FILE = "gradescope_config.json"
@@ -67,7 +68,7 @@ def gradescope_results(result: dict, config: GradescopeConfig, execution_time_s:
     manual = [exercise_title(e, config.lang) for e in EXERCISES if not e.automatic]
     lines = [render("feedback.manual", {"titles": "; ".join(manual)}, config.lang)] if manual else []
     lines += [*result.get("problems", []), *result.get("notes", [])]
-    lines += [render("feedback.cell", {"index": cell["index"] + 1, "message": cell["message"]}, config.lang)
+    lines += [cell_note(cell, config.lang)
               for cell in result.get("cells", [])]
     return {"score": result["score"], "execution_time": round(execution_time_s),
             "output": "\n".join(lines), "tests": tests}

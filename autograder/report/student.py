@@ -13,6 +13,7 @@ from html import escape
 from autograder.exercises import ASSIGNMENT, AUTOMATIC, EXERCISES
 from autograder.lateness import late_text
 from autograder.messages import exercise_title, render, status_label
+from autograder.places import cell_note
 
 # Korean needs a font that has Hangul: the stack names the common ones of each system (Linux's
 # Noto CJK and Nanum, macOS's Apple SD Gothic Neo, Windows' Malgun Gothic) before the generic family.
@@ -43,7 +44,7 @@ def general_notes(result: dict, lang: str) -> list[str]:
     if result.get("seconds_late", 0) > 0:
         notes.append(render("feedback.late", {"due": result["due"], "late": late_text(result["seconds_late"], lang)},
                             lang))
-    notes += [render("feedback.cell", {"index": cell["index"] + 1, "message": cell["message"]}, lang)
+    notes += [cell_note(cell, lang)
               for cell in result.get("cells", [])]
     manual = [exercise_title(exercise, lang) for exercise in EXERCISES if not exercise.automatic]
     if manual:

@@ -562,10 +562,10 @@ def move_to_top(grade_id: str) -> Callable[[list[dict]], list[dict]]:
     return change
 
 
-student("test_cells_deleted", "accident", "deleted the public and hidden test cells of TestModel",
-        cells=delete_cells("TestModel_visible_tests", "TestModel"))
-student("test_cell_moved", "accident", "moved the public test cell of dense_shapes to the top of the notebook",
-        cells=move_to_top("dense_shapes_visible_tests"))
+student("test_cells_deleted", "accident", "deleted the test cell of TestModel and the last cell that runs every public test",
+        cells=delete_cells("TestModel", "check_all"))
+student("test_cell_moved", "accident", "moved the test cell of dense_shapes to the top of the notebook",
+        cells=move_to_top("dense_shapes"))
 # Above the imports, `Model` is not defined yet when the class statement runs.
 student("solution_above_imports", "accident", "moved the TestModel cell above the setup cell",
         cells=move_to_top("TestModel_solution"), expected={"TestModel": 0})

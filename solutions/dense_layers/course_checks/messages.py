@@ -320,9 +320,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "모든 테스트를 통과했습니다.",
     },
     "feedback.cell": {
-        "en": "Cell {index} of your submission did not run to the end: {message}",
-        "ko": "제출물의 {index}번째 셀이 끝까지 실행되지 않았습니다: {message}",
+        "en": "{place} did not run to the end: {message}",
+        "ko": "{place}이(가) 끝까지 실행되지 않았습니다: {message}",
     },
+    # Places in the student's notebook (autograder.places).
+    "place.section": {"en": "section {section} “{title}”", "ko": "{section}절 “{title}”"},
+    "place.top": {"en": "the top of the notebook", "ko": "노트북 맨 앞부분"},
+    "place.answer": {"en": "your answer to `{exercise}` in {where}", "ko": "{where}의 `{exercise}` 답안 셀"},
+    "place.cell": {"en": "code cell {ordinal} of {where}", "ko": "{where}의 {ordinal}번째 코드 셀"},
+    "place.file": {"en": "your file", "ko": "제출한 파일"},
+    "place.line": {"en": "(in {place}, line {line})", "ko": "({place} {line}번째 줄)"},
     "feedback.manual": {
         "en": "Graded by hand, not included here: {titles}",
         "ko": "직접 채점하며 여기에는 포함되지 않음: {titles}",
