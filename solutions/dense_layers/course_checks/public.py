@@ -25,7 +25,7 @@ from course_checks.checks.shapes import (check_cascade_shapes, check_dense_shape
                                       check_trainable_variable_shapes)
 from course_checks.exercises import AUTOMATIC, AUTOMATIC_POINTS, BY_ID, EXERCISES, Exercise
 from course_checks.grade.hidden import HiddenTest, run_exercise
-from course_checks.grade.static import check_static_rules
+from course_checks.grade.static import rule_findings
 from course_checks.messages import DEFAULT_LANGUAGE, render
 from course_checks.results import ExerciseResult
 from course_checks.student import LocalStudent
@@ -143,10 +143,10 @@ def notebook_cells(namespace: dict, name: str) -> list[str]:
 
 def run_public_tests(exercise: Exercise, namespace: dict, lang: str = DEFAULT_LANGUAGE) -> ExerciseResult:
     """The rule check and the visible cases of one exercise, exactly as the grader runs its hidden ones."""
-    forbidden = check_static_rules(exercise, notebook_cells(namespace, exercise.name))
+    findings = rule_findings(exercise, notebook_cells(namespace, exercise.name))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a warning on stderr would fail the cell under nbgrader
-        result, _ = run_exercise(exercise, LocalStudent(namespace), lang, forbidden, public_tests(exercise))
+        result, _ = run_exercise(exercise, LocalStudent(namespace), lang, findings, public_tests(exercise))
     return result
 
 

@@ -323,6 +323,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{place} did not run to the end: {message}",
         "ko": "{place}이(가) 끝까지 실행되지 않았습니다: {message}",
     },
+    "feedback.late": {
+        "en": "Handed in {late} after the due date ({due} UTC).",
+        "ko": "마감 시각({due} UTC)보다 {late} 늦게 제출했습니다.",
+    },
+    "late.days": {"en": "{count} d", "ko": "{count}일"},
+    "late.hours": {"en": "{count} h", "ko": "{count}시간"},
+    "late.minutes": {"en": "{count} min", "ko": "{count}분"},
     # Places in the student's notebook (autograder.places).
     "place.section": {"en": "section {section} “{title}”", "ko": "{section}절 “{title}”"},
     "place.top": {"en": "the top of the notebook", "ko": "노트북 맨 앞부분"},

@@ -87,6 +87,9 @@ class SubmissionResult:
     cells: list[dict] = field(default_factory=list)
     manual: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    timestamp: str = ""  # when it was submitted, and when it was due: UTC, as nbgrader stores them
+    due: str = ""
+    seconds_late: float = 0.0
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -15,6 +15,8 @@ from typing import Callable
 from course_checks.checks.core import CheckFailure
 from course_checks.checks.mistakes import error_mistake, plain_error
 from course_checks.exercises import Exercise
+from course_checks.grade.rules import test_breaches
+from course_checks.grade.static import Finding
 from course_checks.messages import render, section_pointer
 from course_checks.results import ExerciseResult, TestResult, summarize_exercise
 from course_checks.student import Student, StudentFailure, function_under_test
@@ -106,23 +108,47 @@ def run_test(exercise: Exercise, test: HiddenTest, under_test: Callable, lang: s
     return result
 
 
-def run_exercise(exercise: Exercise, student: Student, lang: str = "en", forbidden: CheckFailure | None = None,
+def _forbidden(exercise: Exercise, finding: Finding, lang: str) -> str:
+    return render(finding.code, {"name": exercise.name, "found": finding.found}, lang)
+
+
+def _zeroed(exercise: Exercise, result: TestResult, breaches: list[Finding], lang: str) -> TestResult:
+    """A test a broken rule touched scores 0; one that failed anyway keeps its own diagnosis."""
+    if result.status != "passed":
+        return result
+    return TestResult(result.id, result.exercise, 0.0, result.max_points, "forbidden",
+                      _forbidden(exercise, breaches[0], lang), breaches[0].code)
+
+
+def run_exercise(exercise: Exercise, student: Student, lang: str = "en", findings: list[Finding] = (),
                  tests: tuple[HiddenTest, ...] | None = None) -> tuple[ExerciseResult, list[TestResult]]:
     """All hidden tests of one exercise (or the given tests: the public ones, see `autograder.public`);
-    a breach of its static rules scores every test 0."""
+    a broken rule zeroes the tests it touched (autograder.grade.rules).
+
+    Every test runs, so the other mistakes of a function that also breaks a rule are still named.
+    """
     tests = collect(exercise) if tests is None else tests
-    if forbidden is not None:
-        message = render(forbidden.code, forbidden.params, lang)
-        results = [TestResult(t.id, t.exercise, 0.0, t.points, "forbidden", message, forbidden.code) for t in tests]
-    else:
-        under_test = function_under_test(exercise, student)
-        results, ended = [], None
-        for test in tests:
-            if ended is None:
-                results.append(run_test(exercise, test, under_test, lang))
-                if results[-1].status in ("timeout", "crashed"):
-                    ended = results[-1]
-            else:
-                results.append(TestResult(test.id, test.exercise, 0.0, test.points, ended.status,
-                                          render("student.not_run", {"status": ended.status}, lang), ended.code))
-    return summarize_exercise(exercise.id, float(exercise.points), results, lang), results
+    under_test = function_under_test(exercise, student)
+    results, ended, breached = [], None, []
+    for test in tests:
+        if ended is None:
+            result = run_test(exercise, test, under_test, lang)
+            if result.status in ("timeout", "crashed"):
+                ended = result
+        else:
+            result = TestResult(test.id, test.exercise, 0.0, test.points, ended.status,
+                                render("student.not_run", {"status": ended.status}, lang), ended.code)
+        breaches = test_breaches(exercise, list(findings), dict(test.params), None)
+        if breaches:
+            result = _zeroed(exercise, result, breaches, lang)
+            breached += [b for b in breaches if b not in breached]
+        results.append(result)
+    summary = summarize_exercise(exercise.id, float(exercise.points), results, lang)
+    if breached:
+        messages = list(dict.fromkeys(_forbidden(exercise, finding, lang) for finding in breached))
+        # A breach is said first, counted where zeroed tests said it ("in 3 of 7 cases: ..."), once either way.
+        said = [next((m for m in summary.messages if m.endswith(breach)), breach) for breach in messages]
+        summary.status = "forbidden"
+        summary.messages = said + [m for m in summary.messages if m not in said]
+        summary.codes = list(dict.fromkeys([f.code for f in breached] + summary.codes))
+    return summary, results

@@ -2,12 +2,17 @@
 
 IPython's own input transformer turns magics and `!` lines into calls on `get_ipython()`;
 the stand-in shell below accepts them and does nothing, so `%matplotlib inline` or
-`!pip install` cannot break a notebook, and nothing is installed or run in a shell.
+`!pip install` cannot break a notebook, and nothing is installed or run in a shell. The
+cell magics whose effect later cells rely on (`%%time` runs its cell, `%%writefile` writes
+its file into the working folder) do what Jupyter does.
 """
 
 from __future__ import annotations
 
 import builtins
+import importlib
+import os
+import shlex
 
 from course_checks.run.inside.probes import describe_exception
 
@@ -19,6 +24,26 @@ except ImportError:  # IPython is optional where only plain .py submissions are 
 
 # Cell magics that only measure or capture their cell: Jupyter still runs the cell, so must we.
 CELL_MAGICS_THAT_RUN = {"time", "timeit", "capture", "prun"}
+# Cell magics that write their cell to a file, which later cells may import or read.
+CELL_MAGICS_THAT_WRITE = {"writefile", "file"}
+
+
+def write_file(line: str, cell: str) -> None:
+    """`%%writefile [-a] NAME` as IPython does it: NAME is relative to the working folder, which is
+    importable as a Jupyter kernel's is."""
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        words = line.split()
+    append = any(word in ("-a", "--append") for word in words)
+    names = [word for word in words if word not in ("-a", "--append")]
+    if len(names) != 1:
+        raise ValueError(f"%%writefile needs one file name, got {line!r}")
+    filename = os.path.expanduser(names[0])
+    print(("Appending to " if append else "Overwriting " if os.path.exists(filename) else "Writing ") + filename)
+    with open(filename, "a" if append else "w", encoding="utf-8") as file:
+        file.write(cell)
+    importlib.invalidate_caches()
 
 
 class QuietShell:
@@ -34,6 +59,8 @@ class QuietShell:
     def run_cell_magic(self, name, line, cell, *args, **kwargs):
         if name in CELL_MAGICS_THAT_RUN:
             exec(compile(transform(cell), "<cell magic>", "exec"), self.namespace)
+        elif name in CELL_MAGICS_THAT_WRITE:
+            write_file(line, cell)
         return None
 
     def system(self, command, *args, **kwargs):
