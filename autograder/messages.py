@@ -669,7 +669,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # The public tests in the student's notebook (autograder.public).
     "public.passed": {
         "en": "{id}: the public tests pass; worth {score} / {max_score} points if the hidden tests pass too",
-        "ko": "{id}: 공개 테스트를 통과했습니다; 숨겨진 테스트도 통과하면 {score} / {max_score}점입니다",
+        "ko": "{id}: 공개 테스트를 통과했습니다; 숨은 테스트도 통과하면 {score} / {max_score}점입니다",
     },
     "public.failed": {
         "en": "{id}: the public tests fail; as it stands, about {score} / {max_score} points. The grader would say:",
@@ -679,7 +679,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Public tests: {score} / {max_score} points as it stands; the written question ({manual} points) is "
               "graded by your instructor. The hidden tests run the same checks on more cases.",
         "ko": "공개 테스트: 지금 상태로 {score} / {max_score}점; 서술형 문제({manual}점)는 담당 교수자가 채점합니다. "
-              "숨겨진 테스트는 같은 검사를 더 많은 경우에 실행합니다.",
+              "숨은 테스트는 같은 검사를 더 많은 경우에 실행합니다.",
     },
     # Feedback pages and Gradescope's results.json.
     "feedback.title": {
@@ -821,6 +821,21 @@ KOREAN_TITLES: dict[str, str] = {
     "architecture_concept": "딥러닝 아키텍처란 무엇인가?",
 }
 
+# The notebook's section headings in Korean, by section number; the English ones are the exercise list's.
+KOREAN_SECTION_TITLES: dict[str, str] = {
+    "1.1": "Dense 층의 형태",
+    "1.2.2": "행렬 곱으로 계산하기",
+    "1.2.3": "내적으로 계산하기",
+    "2.1": "캐스케이드를 지나는 형태",
+    "2.2": "파이썬 리스트에 담은 Dense 층",
+    "2.3": "직접 계산하는 캐스케이드",
+    "3.1": "Sequential 모델",
+    "3.3": "모델의 순전파",
+    "3.4": "모델의 층",
+    "3.5": "학습 변수",
+    "4": "돌아보기",
+}
+
 
 def is_particle(name: str) -> bool:
     """A blank such as `{이/가}` is a Korean particle, not a parameter."""
@@ -868,9 +883,10 @@ def as_text(value, lang: str = DEFAULT_LANGUAGE) -> str:
     return render(value.code, value.params, lang) if isinstance(value, Phrase) else str(value)
 
 
-def section_pointer(section: str, title: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """Where in the notebook the student finds what a message is about."""
-    return render("feedback.section_pointer", {"section": section, "title": title}, lang)
+def section_pointer(exercise, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Where in the notebook the student finds what a message about this exercise is about."""
+    title = KOREAN_SECTION_TITLES[exercise.section] if lang == "ko" else exercise.section_title
+    return render("feedback.section_pointer", {"section": exercise.section, "title": title}, lang)
 
 
 def status_label(status: str, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from autograder.exercises import ASSIGNMENT, BY_ID
 from autograder.messages import render
-from autograder.places import locate, notebook_places, place_text
+from autograder.places import SECTION_HEADING, locate, notebook_places, place_text
 from autograder.report.student import feedback_markdown
 from autograder.results import TestResult as Outcome, collapsed_messages
 from tests.grading import grade
@@ -92,3 +92,14 @@ def test_a_cell_that_failed_is_named_by_its_section_everywhere(graded):
     text = json.dumps(result) + page
     for stale in ("study notes", "Cell 1 of your", "(in cell "):
         assert stale not in text
+
+
+def test_every_section_feedback_points_to_is_a_heading_of_the_notebook_in_both_languages():
+    from autograder.messages import KOREAN_SECTION_TITLES
+    from tests.test_release import MASTER, cells_of
+
+    headings = {(number, title) for cell in cells_of(MASTER) if cell["cell_type"] == "markdown"
+                for number, title in SECTION_HEADING.findall(cell["source"])}
+    for exercise in BY_ID.values():
+        assert (exercise.section, exercise.section_title) in headings, exercise.id
+        assert exercise.section in KOREAN_SECTION_TITLES, exercise.id

@@ -107,7 +107,7 @@ def collect(exercise: Exercise) -> tuple[HiddenTest, ...]:
 def _failure_message(exercise: Exercise, code: str, params: dict, lang: str) -> str:
     text = render(code, params, lang)
     if code.startswith(SECTION_POINTER_PREFIXES):
-        text += " " + section_pointer(exercise.section, exercise.section_title, lang)
+        text += " " + section_pointer(exercise, lang)
     return text
 
 

@@ -73,14 +73,26 @@ def _remembering(ask: Callable[[dict], Any]) -> Callable[[dict], Any]:
     return ask_once
 
 
-def function_under_test(exercise: Exercise, student: Student, seed: int = 0) -> Callable:
-    """The callable a hidden test gets for an exercise; each distinct call is one request."""
+def function_under_test(exercise: Exercise, student: Student, seed: int = 0,
+                        ran: Callable[[Any], None] | None = None) -> Callable:
+    """The callable a hidden test gets for an exercise; each distinct call is one request.
+
+    With `ran`, a function's calls are recorded and `ran` gets the student process's report of
+    what ran during each (untrusted data, read by autograder.grade.rules).
+    """
     name = exercise.name
     ask = _remembering(student.ask)
     if exercise.kind == "function":
         def call(*args, **kwargs):
-            return ask({"op": "call", "name": name, "args": list(args), "kwargs": kwargs,
-                                "tensor_args": list(exercise.tensor_args)})
+            request = {"op": "call", "name": name, "args": list(args), "kwargs": kwargs,
+                       "tensor_args": list(exercise.tensor_args)}
+            if ran is None:
+                return ask(request)
+            reply = ask({**request, "record": True})
+            if not isinstance(reply, dict) or "value" not in reply:
+                raise CheckFailure("student.unreadable", what="a reply the grader did not ask for")
+            ran(reply.get("ran"))
+            return reply["value"]
         return call
     if exercise.kind == "model_factory" and name == "build_dense_layers":
         return lambda n_neurons, activation, X: ask(

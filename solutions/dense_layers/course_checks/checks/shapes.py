@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from course_checks.checks.core import CheckFailure
+from course_checks.messages import phrase
 
 SEED_NUMBERS = {4, 10, 3}
 
@@ -48,7 +49,7 @@ def _check_list(what: str, value, expected: list) -> list:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise CheckFailure("variables.count_not_list", what=what, got=value)
     if not isinstance(value, list):
-        raise CheckFailure("shapes.count", what=what, expected=len(expected), got=type(value).__name__)
+        raise CheckFailure("shapes.not_list", what=what, got=type(value).__name__)
     if len(value) != len(expected):
         raise CheckFailure("shapes.count", what=what, expected=len(expected), got=len(value))
     return value
@@ -73,19 +74,19 @@ def weight_shapes(n_feature: int, n_neurons: list[int]) -> list[tuple]:
 
 
 def check_layer_weight_shapes(layer_weight_shapes, n_feature: int, n_neurons: list[int], X) -> None:
-    what = f"layer_weight_shapes(a model of Dense layers {list(n_neurons)})"
+    what = phrase("context.model_of_layers", name="layer_weight_shapes", n_neurons=list(n_neurons))
     expected = weight_shapes(n_feature, n_neurons)
     value = _check_list(what, layer_weight_shapes(list(n_neurons), X), expected)
     for index, (pair, (w_shape, b_shape)) in enumerate(zip(value, expected)):
         if not isinstance(pair, list) or len(pair) != 2:
-            raise CheckFailure("shapes.wrong", what=what, key=f"entry {index}", expected=(w_shape, b_shape), got=pair)
-        _compare_shape(what, f"W of layer {index + 1}", pair[0], w_shape)
-        _compare_shape(what, f"B of layer {index + 1}", pair[1], b_shape)
+            raise CheckFailure("shapes.wrong", what=what, key=phrase("where.entry", index=index), expected=(w_shape, b_shape), got=pair)
+        _compare_shape(what, phrase("where.layer_weights", layer=index + 1), pair[0], w_shape)
+        _compare_shape(what, phrase("where.layer_bias", layer=index + 1), pair[1], b_shape)
 
 
 def check_trainable_variable_shapes(trainable_variable_shapes, n_feature: int, n_neurons: list[int], X) -> None:
-    what = f"trainable_variable_shapes(a model of Dense layers {list(n_neurons)})"
+    what = phrase("context.model_of_layers", name="trainable_variable_shapes", n_neurons=list(n_neurons))
     expected = [shape for pair in weight_shapes(n_feature, n_neurons) for shape in pair]
     value = _check_list(what, trainable_variable_shapes(list(n_neurons), X), expected)
     for index, (got, wanted) in enumerate(zip(value, expected)):
-        _compare_shape(what, f"variable {index + 1}", got, wanted)
+        _compare_shape(what, phrase("where.variable", index=index + 1), got, wanted)

@@ -15,9 +15,9 @@ from typing import Callable
 from course_checks.checks.core import CheckFailure
 from course_checks.checks.mistakes import error_mistake, plain_error
 from course_checks.exercises import Exercise
-from course_checks.grade.rules import test_breaches
+from course_checks.grade.rules import breaches_of, read_ran
 from course_checks.grade.static import Finding
-from course_checks.messages import render, section_pointer
+from course_checks.messages import phrase, render, section_pointer
 from course_checks.results import ExerciseResult, TestResult, summarize_exercise
 from course_checks.student import Student, StudentFailure, function_under_test
 
@@ -74,7 +74,7 @@ def collect(exercise: Exercise) -> tuple[HiddenTest, ...]:
 def _failure_message(exercise: Exercise, code: str, params: dict, lang: str) -> str:
     text = render(code, params, lang)
     if code.startswith(SECTION_POINTER_PREFIXES):
-        text += " " + section_pointer(exercise.section, exercise.section_title, lang)
+        text += " " + section_pointer(exercise, lang)
     return text
 
 
@@ -104,7 +104,7 @@ def run_test(exercise: Exercise, test: HiddenTest, under_test: Callable, lang: s
         result.message = _failure_message(exercise, result.code, params, lang)
     except Exception as error:  # an answer whose form no check expected: it fails this test only
         result.status, result.code = "failed", "student.unreadable"
-        result.message = render(result.code, {"what": f"an answer of an unexpected form ({error})"}, lang)
+        result.message = render(result.code, {"what": phrase("context.unexpected_answer", error=error)}, lang)
     return result
 
 
@@ -128,17 +128,20 @@ def run_exercise(exercise: Exercise, student: Student, lang: str = "en", finding
     Every test runs, so the other mistakes of a function that also breaks a rule are still named.
     """
     tests = collect(exercise) if tests is None else tests
-    under_test = function_under_test(exercise, student)
+    reports: list = []
+    recorded = exercise.static_rules and exercise.kind == "function"
+    under_test = function_under_test(exercise, student, ran=reports.append if recorded else None)
     results, ended, breached = [], None, []
     for test in tests:
+        reports.clear()
         if ended is None:
             result = run_test(exercise, test, under_test, lang)
             if result.status in ("timeout", "crashed"):
                 ended = result
         else:
             result = TestResult(test.id, test.exercise, 0.0, test.points, ended.status,
-                                render("student.not_run", {"status": ended.status}, lang), ended.code)
-        breaches = test_breaches(exercise, list(findings), dict(test.params), None)
+                                render("student.not_run", {"status": phrase(f"status.{ended.status}")}, lang), ended.code)
+        breaches = breaches_of(exercise, list(findings), dict(test.params), read_ran(reports))
         if breaches:
             result = _zeroed(exercise, result, breaches, lang)
             breached += [b for b in breaches if b not in breached]

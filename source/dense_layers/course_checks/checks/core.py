@@ -6,8 +6,12 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from course_checks.messages import phrase
+
 ATOL = 1e-4
 RTOL = 1e-4
+# How a place in an answer of 0 to 3 dimensions is named (see first_difference).
+WHERE = ("where.value", "where.row", "where.row_column", "where.row_column_depth")
 
 
 class CheckFailure(AssertionError):
@@ -55,7 +59,7 @@ def first_difference(what: str, got: np.ndarray, expected: np.ndarray) -> CheckF
     """Where the first difference is and by how much, without showing the expected value."""
     wrong = ~np.isclose(got, expected, atol=ATOL, rtol=RTOL)
     index = tuple(int(i) for i in np.argwhere(wrong)[0])
-    where = ", ".join(f"{axis} {i}" for axis, i in zip(("row", "column", "depth"), index)) or "the value"
+    where = phrase(WHERE[min(len(index), 3)], **dict(zip(("row", "column", "depth"), index)))
     return CheckFailure("value.mismatch", what=what, index=where, diff=float(abs(got[index] - expected[index])),
                         count=int(wrong.sum()), total=int(wrong.size))
 

@@ -45,16 +45,41 @@ class Ran:
     intact: bool = False
 
 
+MAX_NAMES = 64
+
+
+def _names(raw) -> frozenset[str]:
+    if not isinstance(raw, list):
+        return frozenset()
+    return frozenset(name[:64] for name in raw[:MAX_NAMES] if isinstance(name, str))
+
+
+def read_ran(reports: list) -> Ran | None:
+    """One test's record from the reports of its calls (untrusted: bounded, anything malformed is not intact)."""
+    if not reports:
+        return None
+    ops, layers, calls, intact = set(), set(), set(), True
+    for raw in reports[:MAX_NAMES]:
+        if not isinstance(raw, dict):
+            intact = False
+            continue
+        ops |= _names(raw.get("ops"))
+        layers |= _names(raw.get("layers"))
+        calls |= _names(raw.get("calls"))
+        intact = intact and raw.get("intact") is True
+    return Ran(frozenset(ops), frozenset(layers), frozenset(calls), intact)
+
+
 def evidence(exercise: Exercise, ran: Ran) -> list[Finding]:
     """The breaches the record shows, one per rule, naming what ran."""
     found = []
     for rule in exercise.static_rules:
-        seen = sorted(ran.ops & FORBIDDEN_OPS.get(rule, frozenset())) + \
+        seen = [f"tf.raw_ops.{name}" for name in sorted(ran.ops & FORBIDDEN_OPS.get(rule, frozenset()))] + \
             sorted(ran.calls & FORBIDDEN_CALLS.get(rule, frozenset()))
         if rule == NO_KERAS_LAYER:
             seen += [f"keras.layers.{name}" for name in sorted(ran.layers)]
         if seen:
-            found.append(Finding(rule, RULE_CODES[rule], f"ran: {', '.join(seen[:3])}", True))
+            found.append(Finding(rule, RULE_CODES[rule], ", ".join(seen[:3]), True))
     return found
 
 
@@ -63,7 +88,7 @@ def in_reach(finding: Finding, params: dict) -> bool:
     return finding.rule != WRITTEN_OUT_SIGMOID or params.get("activation", "sigmoid") == "sigmoid"
 
 
-def test_breaches(exercise: Exercise, findings: list[Finding], params: dict, ran: Ran | None) -> list[Finding]:
+def breaches_of(exercise: Exercise, findings: list[Finding], params: dict, ran: Ran | None) -> list[Finding]:
     """The rules one test is zeroed for, most telling first: what the source shows, then what the record shows."""
     trusted = ran is not None and ran.intact
     costs = [finding for finding in findings if (finding.definite or not trusted) and in_reach(finding, params)]

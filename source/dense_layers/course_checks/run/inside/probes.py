@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from course_checks.run.inside.recorder import recorder
+
 MAX_REPORTED_ITEMS = 1000
 
 
@@ -88,14 +90,21 @@ def _student_call(function, *args, **kwargs):
 
 
 def call_function(namespace: dict, name: str, args: list, kwargs: dict,
-                  tensor_args: tuple[int, ...] = ()) -> Any:
-    """Call the student's function; arguments listed in `tensor_args` arrive as float32 tensors."""
+                  tensor_args: tuple[int, ...] = (), record: bool = False) -> Any:
+    """Call the student's function; arguments listed in `tensor_args` arrive as float32 tensors.
+
+    With `record`, the reply is `{"value": ..., "ran": ...}`: what ran during the call (recorder.py).
+    """
     import tensorflow as tf
 
     function = lookup(namespace, name)
     args = [tf.constant(arg, dtype=tf.float32) if index in tensor_args else arg
             for index, arg in enumerate(args)]
-    return to_data(_student_call(function, *args, **kwargs))
+    if not record:
+        return to_data(_student_call(function, *args, **kwargs))
+    with recorder().record() as ran:
+        value = _student_call(function, *args, **kwargs)
+    return {"value": to_data(value), "ran": ran.to_data()}
 
 
 def _activation_name(layer) -> str | None:
@@ -210,7 +219,7 @@ def handle(namespace: dict, request: dict) -> Any:
     X = tf.constant(request["X"], dtype=tf.float32) if "X" in request else None
     if op == "call":
         return call_function(namespace, request["name"], request["args"], request.get("kwargs", {}),
-                             tuple(request.get("tensor_args", ())))
+                             tuple(request.get("tensor_args", ())), bool(request.get("record")))
     if op == "layer_list":
         return probe_layer_list(namespace, request["name"], request["n_neurons"], request["activation"], X)
     if op == "model":
