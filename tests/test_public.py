@@ -214,6 +214,16 @@ def test_the_bundle_refuses_a_module_that_must_not_reach_students():
         module_closure("autograder.notebook")
 
 
+def test_the_course_secret_never_reaches_the_release():
+    from autograder.grade.secret import ensure_course_secret
+
+    secret = ensure_course_secret().read_text().strip()
+    assert len(secret) >= 32
+    for path in (ROOT / "assignments").rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            assert secret not in path.read_text(errors="replace"), path
+
+
 def test_no_hidden_test_case_reaches_the_release():
     """The hidden tests' parameter rows (their cases and their points) appear in no file under assignments/."""
     rows = {line.strip().rstrip(",") for path in (ROOT / "autograder" / "hidden_tests").glob("*.py")

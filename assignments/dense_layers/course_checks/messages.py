@@ -348,6 +348,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "{what}: {index}번째 층에 가중치가 없습니다. `call`에서 이 층에 데이터를 한 번도 통과시키지 "
               "않았습니다. x가 모든 층을 거치게 하세요.",
     },
+    "model.weights_rejected": {
+        "en": "{what}: the grader could not set into your layers the weights of the layers n_neurons asks for "
+              "(set_weights refused them): make one Dense layer per entry of n_neurons, in order, and run x "
+              "through each of them",
+        "ko": "{what}: n_neurons가 요구하는 층의 가중치를 채점기가 여러분의 층에 넣지 못했습니다(`set_weights`가 "
+              "거부했습니다). n_neurons의 항목마다 Dense 층을 하나씩 순서대로 만들고, x가 모든 층을 거치게 하세요.",
+    },
+    "model.ignores_weights": {
+        "en": "{what}: the output stayed the same when the grader set other weights into the layers: compute with "
+              "the Dense layers' current weights (call the layers; keep no copies of their weights, and keep Keras' "
+              "own `set_weights`)",
+        "ko": "{what}: 채점기가 층에 다른 가중치를 넣었는데도 출력이 그대로입니다. Dense 층의 현재 가중치로 "
+              "계산하세요. 층을 직접 호출하고, 가중치의 복사본을 따로 두지 말고, Keras의 `set_weights`를 그대로 두세요.",
+    },
     "model.sequential_unused": {
         "en": "{what}: the model holds a Sequential but does not call it in `call`",
         "ko": "{what}: 모델이 Sequential을 갖고 있지만 `call`에서 호출하지 않습니다.",
@@ -371,6 +385,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     "feedback.in_cases_first": {
         "en": "in {count} of {total} cases, the first: {message}",
         "ko": "{total}개 중 {count}개 경우, 그 첫 번째: {message}",
+    },
+    # The structure of a model, read from the notebook's source.
+    "structure.not_a_class": {
+        "en": "`{name}` must be written with a `class` statement in your notebook so it can be checked",
+        "ko": "`{name}`{은/는} 검사할 수 있도록 노트북 안에서 `class` 문으로 정의해야 합니다.",
+    },
+    "structure.not_a_model": {
+        "en": "`{name}` must be a subclass of `tf.keras.Model`: write `class {name}(Model):`",
+        "ko": "`{name}`{은/는} `tf.keras.Model`을 상속한 클래스여야 합니다. `class {name}(Model):`로 정의하세요.",
+    },
+    "structure.replaces_keras": {
+        "en": "`{name}` replaces methods Keras gives every model (`{found}`); keep Keras' own, the grader uses them",
+        "ko": "`{name}`에서 Keras가 모든 모델에 주는 메서드(`{found}`)를 새로 정의했습니다. 채점기가 이 메서드를 "
+              "사용하므로 Keras의 것을 그대로 두세요.",
+    },
+    "structure.no_dense": {
+        "en": "`{name}` must create its Dense layers in `__init__`, one per entry of n_neurons",
+        "ko": "`{name}`{은/는} `__init__`에서 n_neurons의 항목마다 Dense 층을 하나씩 만들어야 합니다.",
+    },
+    "structure.no_call": {
+        "en": "`{name}` has no `call` method: write `def call(self, x):`, which runs x through the layers",
+        "ko": "`{name}`에 `call` 메서드가 없습니다. x가 층들을 거치게 하는 `def call(self, x):`를 정의하세요.",
+    },
+    "structure.call_runs_nothing": {
+        "en": "the `call` of `{name}` never calls the model's layers: run x through each of them in order",
+        "ko": "`{name}`의 `call`이 모델의 층을 호출하지 않습니다. x가 각 층을 순서대로 거치게 하세요.",
     },
     "variables.count_not_list": {
         "en": "{what}: expected a list of shapes, one per trainable variable, got {got}: list them, do not count them",
@@ -634,6 +674,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.handed_in": {"en": "handed in (UTC)", "ko": "제출 시각(UTC)"},
     "report.due": {"en": "due (UTC)", "ko": "마감 시각(UTC)"},
     "report.late_by": {"en": "late by", "ko": "늦은 시간"},
+    "report.review": {"en": "Needs review", "ko": "검토 필요"},
+    "report.review_intro": {
+        "en": "Code that reaches into the grader or hides itself from reading. These submissions were graded "
+              "as usual; the flag never changes a score, it asks a person to look at the lines below.",
+        "ko": "채점기 내부에 손을 대거나 읽히지 않게 숨긴 코드입니다. 이 제출물도 평소처럼 채점했으며, 이 표시는 "
+              "점수를 바꾸지 않습니다. 아래 줄을 사람이 직접 살펴보라는 뜻입니다.",
+    },
+    "report.review_where": {"en": "where and why", "ko": "위치와 이유"},
+    "report.no_review": {"en": "No submission needs review.", "ko": "검토가 필요한 제출물은 없습니다."},
+    "review.where": {"en": "cell {cell}, line {line}", "ko": "{cell}번째 셀 {line}번째 줄"},
+    "review.sys_modules": {"en": "reaches into sys.modules", "ko": "`sys.modules`에 손을 댑니다"},
+    "review.grader_import": {"en": "names the grader's own package", "ko": "채점기 자신의 패키지를 가리킵니다"},
+    "review.computed_import": {"en": "imports a module whose name is computed",
+                               "ko": "이름을 실행 중에 만들어 모듈을 가져옵니다"},
+    "review.built_code": {"en": "runs code built at run time (exec, eval, compile)",
+                          "ko": "실행 중에 만든 코드를 실행합니다(`exec`, `eval`, `compile`)"},
+    "review.ctypes": {"en": "uses ctypes", "ko": "`ctypes`를 사용합니다"},
+    "review.gc_objects": {"en": "searches the interpreter's objects (gc)",
+                          "ko": "인터프리터의 객체를 뒤집니다(`gc`)"},
+    "review.frames": {"en": "inspects frames or function internals",
+                      "ko": "프레임이나 함수 내부를 들여다봅니다"},
+    "review.raw_fds": {"en": "uses raw file descriptors or the grader's socket",
+                       "ko": "파일 디스크립터나 채점기의 소켓을 직접 사용합니다"},
+    "review.replaces_keras": {"en": "a model replaces Keras methods the grader uses",
+                              "ko": "모델이 채점기가 사용하는 Keras 메서드를 새로 정의합니다"},
+    "review.ignores_weights": {"en": "a model's output ignored the weights the grader set",
+                               "ko": "모델의 출력이 채점기가 넣은 가중치를 무시했습니다"},
     "report.no_late": {"en": "None was handed in late.", "ko": "마감 뒤에 낸 제출물은 없습니다."},
     "report.students": {"en": "Students", "ko": "학생별 점수"},
     "report.student": {"en": "student", "ko": "학생"},

@@ -142,11 +142,14 @@ def notebook_cells(namespace: dict, name: str) -> list[str]:
 
 
 def run_public_tests(exercise: Exercise, namespace: dict, lang: str = DEFAULT_LANGUAGE) -> ExerciseResult:
-    """The rule check and the visible cases of one exercise, exactly as the grader runs its hidden ones."""
-    findings = rule_findings(exercise, notebook_cells(namespace, exercise.name))
+    """The rule and structure checks and the visible cases of one exercise, exactly as the grader runs its
+    hidden ones; the visible cases are the same for everyone (no submission key)."""
+    cells = notebook_cells(namespace, exercise.name)
+    findings = rule_findings(exercise, cells)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a warning on stderr would fail the cell under nbgrader
-        result, _ = run_exercise(exercise, LocalStudent(namespace), lang, findings, public_tests(exercise))
+        result, _ = run_exercise(exercise, LocalStudent(namespace), lang, findings, b"", cells,
+                                 public_tests(exercise))
     return result
 
 

@@ -90,6 +90,8 @@ class SubmissionResult:
     timestamp: str = ""  # when it was submitted, and when it was due: UTC, as nbgrader stores them
     due: str = ""
     seconds_late: float = 0.0
+    # "Needs review": lines that reach into the grader's harness or hide code (autograder.grade.tampering).
+    review: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)

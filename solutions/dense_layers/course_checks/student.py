@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Protocol
 
+from course_checks.checks.cases import process_seed
 from course_checks.checks.core import CheckFailure
 from course_checks.exercises import Exercise
 from course_checks.run.inside.probes import answer
@@ -73,15 +74,17 @@ def _remembering(ask: Callable[[dict], Any]) -> Callable[[dict], Any]:
     return ask_once
 
 
-def function_under_test(exercise: Exercise, student: Student, seed: int = 0,
+def function_under_test(exercise: Exercise, student: Student,
                         ran: Callable[[Any], None] | None = None) -> Callable:
     """The callable a hidden test gets for an exercise; each distinct call is one request.
 
+    Layers and models are asked with the weights the grader chose (`weights`: [W1, B1, ...]).
     With `ran`, a function's calls are recorded and `ran` gets the student process's report of
     what ran during each (untrusted data, read by autograder.grade.rules).
     """
     name = exercise.name
     ask = _remembering(student.ask)
+    seed = process_seed()
     if exercise.kind == "function":
         def call(*args, **kwargs):
             request = {"op": "call", "name": name, "args": list(args), "kwargs": kwargs,
@@ -95,21 +98,23 @@ def function_under_test(exercise: Exercise, student: Student, seed: int = 0,
             return reply["value"]
         return call
     if exercise.kind == "model_factory" and name == "build_dense_layers":
-        return lambda n_neurons, activation, X: ask(
+        return lambda n_neurons, activation, X, weights: ask(
             {"op": "layer_list", "name": name, "n_neurons": list(n_neurons), "activation": activation,
-             "X": X, "seed": seed})
+             "X": X, "weights": list(weights), "seed": seed})
     if exercise.kind == "model_factory":
-        return lambda n_neurons, activation, X: ask(
+        return lambda n_neurons, activation, X, weights: ask(
             {"op": "model", "name": name, "kind": exercise.kind, "n_neurons": list(n_neurons),
-             "activation": activation, "X": X, "seed": seed})
+             "activation": activation, "X": X, "weights": list(weights), "seed": seed})
     if exercise.kind == "model_class":
-        def make(X, n_neurons=None, activation=None):
-            request = {"op": "model", "name": name, "kind": exercise.kind, "X": X, "seed": seed}
+        def make(X, weights, n_neurons=None, activation=None):
+            request = {"op": "model", "name": name, "kind": exercise.kind, "X": X, "weights": list(weights),
+                       "seed": seed}
             if n_neurons is not None:
                 request.update(n_neurons=list(n_neurons), activation=activation)
             return ask(request)
         return make
     if exercise.kind == "model_function":
-        return lambda n_neurons, X: ask(
-            {"op": "model_function", "name": name, "n_neurons": list(n_neurons), "X": X, "seed": seed})
+        return lambda n_neurons, X, weights: ask(
+            {"op": "model_function", "name": name, "n_neurons": list(n_neurons), "X": X, "weights": list(weights),
+             "seed": seed})
     raise ValueError(f"{exercise.id} is not graded automatically")

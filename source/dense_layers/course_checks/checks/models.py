@@ -1,16 +1,18 @@
-"""Checks of layers and models (2.2, 3.1-3.3), from what the student's process reported.
+"""Checks of layers and models (2.2, 3.1-3.3), on weights the grader chose.
 
-The report (see `probes.describe_model`) holds the model's output on the grader's X, its
-layers with their weights, and its trainable variables. The grader recomputes the cascade
-from the model's own weights with Keras and compares: a model cannot pass by reporting
-one thing and computing another.
+The student's process builds the student's layers or model on the grader's X, sets the
+grader's weights into them with `set_weights` (which fails on the wrong layers or shapes)
+and reports the output then. A test passes only when that output equals what Keras computes
+from the grader's own weights, so a model cannot pass by describing itself well: it has to
+compute the right function of any weights it is given. What the process reports about the
+layers (classes, units, activations, their first weights) only ever names a mistake.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_checks.checks.core import CheckFailure, compare_values
+from course_checks.checks.core import CheckFailure, as_array, close, compare_values
 from course_checks.checks.mistakes import model_mistakes
 from course_checks.checks.reference import keras_cascade
 
@@ -24,7 +26,7 @@ def _weights(layer: dict) -> tuple[np.ndarray, np.ndarray] | None:
 
 def check_layer_structure(what: str, layers: list[dict], n_feature: int, n_neurons: list[int],
                           activation: str) -> None:
-    """One Dense layer per entry of n_neurons, with those units and that activation, chained."""
+    """The mistake the reported layers show, if any: a count, a class, units, an activation, an order."""
     units = [layer.get("units") for layer in layers]
     if len(layers) != len(n_neurons):
         if sorted(set(units)) != sorted(set(n_neurons)) and units:
@@ -51,33 +53,45 @@ def check_layer_structure(what: str, layers: list[dict], n_feature: int, n_neuro
         width = layer["units"]
 
 
-def check_output_is_cascade(what: str, output, layers: list[dict], X: np.ndarray, activation: str) -> None:
-    """The output equals the model's own layers applied in order, as Keras computes them."""
-    weights = [_weights(layer)[0] for layer in layers]
-    biases = [_weights(layer)[1] for layer in layers]
-    compare_values(what, output, keras_cascade(X, weights, biases, activation),
-                   model_mistakes(X, weights, biases, activation))
+def check_behaviour(what: str, report: dict, X: np.ndarray, weights: list, n_neurons: list[int],
+                    activation: str) -> None:
+    """Pass when the output with the grader's weights is Keras' cascade of them; otherwise name the mistake.
+
+    `weights` is [W1, B1, W2, B2, ...], as the grader sent them.
+    """
+    kernels, biases = list(weights[0::2]), list(weights[1::2])
+    expected = keras_cascade(X, kernels, biases, activation)
+    weights_set = report.get("weights_set") or {}
+    output = report.get("output")
+    if weights_set.get("accepted") is True and output is not None and close(as_array(what, output), expected):
+        return
+    check_layer_structure(what, report.get("layers") or [], X.shape[1], n_neurons, activation)
+    if weights_set.get("accepted") is not True or output is None:
+        raise CheckFailure("model.weights_rejected", what=what)
+    initial = report.get("output_initial")
+    if initial is not None and close(as_array(what, output), as_array(what, initial)) and not close(
+            as_array(what, initial), expected):
+        raise CheckFailure("model.ignores_weights", what=what)
+    compare_values(what, output, expected, model_mistakes(X, kernels, biases, activation))
 
 
-def check_layer_list(report: dict, X: np.ndarray, n_neurons: list[int], activation: str) -> None:
+def check_layer_list(report: dict, X: np.ndarray, weights: list, n_neurons: list[int], activation: str) -> None:
     what = f"build_dense_layers({list(n_neurons)}, {activation!r})"
     if report.get("container") not in ("list", "tuple"):
         raise CheckFailure("layers.not_list", what=what, got=report.get("container"))
     layers = report.get("layers") or []
     if report.get("distinct_objects", len(layers)) < len(layers):
         raise CheckFailure("layers.shared_object", what=what)
-    check_layer_structure(what, layers, X.shape[1], n_neurons, activation)
-    check_output_is_cascade(what, report.get("output"), layers, X, activation)
+    check_behaviour(what, report, X, weights, n_neurons, activation)
 
 
-def check_model(what: str, report: dict, X: np.ndarray, n_neurons: list[int], activation: str,
+def check_model(what: str, report: dict, X: np.ndarray, weights: list, n_neurons: list[int], activation: str,
                 expected_class: str) -> None:
-    """A Keras model whose layers follow n_neurons and whose output is their cascade."""
+    """A Keras model that, given the grader's weights for the layers n_neurons asks for, computes their cascade."""
     wanted = {"Sequential": "is_sequential", "Model": "is_model"}[expected_class]
     if not report.get(wanted):
         raise CheckFailure("model.not_model", what=what, expected=expected_class, got=report.get("class"))
-    check_layer_structure(what, report.get("layers") or [], X.shape[1], n_neurons, activation)
-    check_output_is_cascade(what, report.get("output"), report["layers"], X, activation)
+    check_behaviour(what, report, X, weights, n_neurons, activation)
 
 
 def check_trainable_variables(what: str, report: dict, n_neurons: list[int]) -> None:

@@ -73,10 +73,10 @@ def weight_shapes(n_feature: int, n_neurons: list[int]) -> list[tuple]:
     return [((widths[i], units), (units,)) for i, units in enumerate(n_neurons)]
 
 
-def check_layer_weight_shapes(layer_weight_shapes, n_feature: int, n_neurons: list[int], X) -> None:
+def check_layer_weight_shapes(layer_weight_shapes, n_feature: int, n_neurons: list[int], X, weights: list) -> None:
     what = phrase("context.model_of_layers", name="layer_weight_shapes", n_neurons=list(n_neurons))
     expected = weight_shapes(n_feature, n_neurons)
-    value = _check_list(what, layer_weight_shapes(list(n_neurons), X), expected)
+    value = _check_list(what, layer_weight_shapes(list(n_neurons), X, weights), expected)
     for index, (pair, (w_shape, b_shape)) in enumerate(zip(value, expected)):
         if not isinstance(pair, list) or len(pair) != 2:
             raise CheckFailure("shapes.wrong", what=what, key=phrase("where.entry", index=index), expected=(w_shape, b_shape), got=pair)
@@ -84,9 +84,10 @@ def check_layer_weight_shapes(layer_weight_shapes, n_feature: int, n_neurons: li
         _compare_shape(what, phrase("where.layer_bias", layer=index + 1), pair[1], b_shape)
 
 
-def check_trainable_variable_shapes(trainable_variable_shapes, n_feature: int, n_neurons: list[int], X) -> None:
+def check_trainable_variable_shapes(trainable_variable_shapes, n_feature: int, n_neurons: list[int], X,
+                                    weights: list) -> None:
     what = phrase("context.model_of_layers", name="trainable_variable_shapes", n_neurons=list(n_neurons))
     expected = [shape for pair in weight_shapes(n_feature, n_neurons) for shape in pair]
-    value = _check_list(what, trainable_variable_shapes(list(n_neurons), X), expected)
+    value = _check_list(what, trainable_variable_shapes(list(n_neurons), X, weights), expected)
     for index, (got, wanted) in enumerate(zip(value, expected)):
         _compare_shape(what, phrase("where.variable", index=index + 1), got, wanted)

@@ -82,8 +82,7 @@ class Recorder:
         self._constant = tf.constant
         self._layer = keras.layers.Layer
         self._dense = keras.layers.Dense
-        self._layer_call = keras.layers.Layer.__call__
-        self._numpy = {name: getattr(np, name) for name in NUMPY_PRODUCTS}
+        self._getattr = getattr
         self._setattr = setattr
         self._active = False
         self._report: Report | None = None
@@ -118,8 +117,8 @@ class Recorder:
                 if value.func.name:
                     self._note_op(report, value.func.name, depth + 1)
 
-    def _recording_layer_call(self):
-        recorder, original = self, self._layer_call
+    def _recording_layer_call(self, original):
+        recorder = self
 
         def __call__(layer, *args, **kwargs):
             report = recorder._report
@@ -128,8 +127,8 @@ class Recorder:
             return original(layer, *args, **kwargs)
         return __call__
 
-    def _recording_numpy(self, name: str):
-        recorder, original = self, self._numpy[name]
+    def _recording_numpy(self, name: str, original):
+        recorder = self
 
         def product(*args, **kwargs):
             report = recorder._report
@@ -153,12 +152,16 @@ class Recorder:
     # One recording.
     @contextmanager
     def record(self):
-        """Record what runs inside the block; the Report is whole once the block has ended."""
+        """Record what runs inside the block; the Report is whole once the block has ended.
+
+        What is watched is wrapped as it is (the student's own replacement included) and put back after.
+        """
         report = Report()
-        layer_call = self._recording_layer_call()
-        numpy_products = {name: self._recording_numpy(name) for name in NUMPY_PRODUCTS}
+        before = self._layer.__dict__["__call__"], {name: self._getattr(np, name) for name in NUMPY_PRODUCTS}
+        layer_call = self._recording_layer_call(before[0])
+        numpy_products = {name: self._recording_numpy(name, original) for name, original in before[1].items()}
         special = sys.modules.get("scipy.special")
-        expit = getattr(special, "expit", None)
+        expit = self._getattr(special, "expit", None)
         wrapped_expit = self._recording_expit(expit) if expit is not None else None
         self._setattr(self._layer, "__call__", layer_call)
         for name, product in numpy_products.items():
@@ -177,8 +180,8 @@ class Recorder:
                 self._remove_callback(self._on_op)
             except Exception:  # the student's code removed it already
                 report.intact = False
-            self._setattr(self._layer, "__call__", self._layer_call)
-            for name, original in self._numpy.items():
+            self._setattr(self._layer, "__call__", before[0])
+            for name, original in before[1].items():
                 self._setattr(np, name, original)
             if wrapped_expit is not None:
                 self._setattr(special, "expit", expit)

@@ -3,11 +3,19 @@
 The same functions serve the sandboxed student process and the in-notebook hidden tests,
 so a submission is asked exactly the same questions on both paths. They never judge: they
 turn whatever the student's code produced into plain data (arrays, numbers, strings,
-lists, dicts), and the grader decides.
+lists, dicts), and the grader decides. For layers and models the grader sends the weights
+too: they are set into the student's layers, and the output on the grader's X is what the
+grader compares with its own computation; what the process says about the layers is only
+evidence for naming a mistake.
+
+The module seals itself when first imported (`seal`): `answer` and everything it calls use
+a private copy of this module's globals, taken before any student code runs, so replacing
+`handle`, `describe_model` or the module in `sys.modules` changes nothing.
 """
 
 from __future__ import annotations
 
+import types
 from typing import Any
 
 import numpy as np
@@ -136,26 +144,40 @@ def _describe_layer(layer) -> dict:
     }
 
 
-def describe_model(model, X) -> dict:
-    """Run a model on X and report its output, its layers and its trainable variables."""
+def _set_weights(target, weights: list) -> dict:
+    """Set the grader's weights with the student's own `set_weights`; whether it accepted them."""
+    try:
+        target.set_weights([np.asarray(w, dtype=np.float32) for w in weights])
+    except Exception as error:  # wrong layers, wrong shapes, or a set_weights of the student's
+        return {"accepted": False, "message": describe_exception(error)}
+    return {"accepted": True}
+
+
+def describe_model(model, X, weights: list) -> dict:
+    """Build a model on X, set the grader's weights into it, and report its output then; its layers as evidence."""
     import tensorflow as tf
 
     if not isinstance(model, tf.keras.layers.Layer):  # a list or anything else: the grader says what it is
-        return {"class": type(model).__name__, "is_model": False, "is_sequential": False, "layers": []}
+        return {"class": type(model).__name__, "is_model": False, "is_sequential": False, "layers": [],
+                "weights_set": {"accepted": False, "message": "not a Keras model"}, "output": None}
     top_layers = list(getattr(model, "layers", []) or [])
-    output = to_data(_student_call(model, X))
+    output_initial = to_data(_student_call(model, X))
     layers = [_describe_layer(layer) for layer in _leaf_layers(model, set())]
     variables = [np.asarray(v.numpy()) for v in model.trainable_variables]
     sequentials = [layer for layer in top_layers if isinstance(layer, tf.keras.Sequential)]
+    built_by_call = bool(sequentials[0].built) if sequentials else False
+    weights_set = _set_weights(model, weights)
+    output = to_data(_student_call(model, X)) if weights_set["accepted"] else None
     held_sequential = None
     if sequentials:
-        held = sequentials[0]
-        held_sequential = {"built_by_call": bool(held.built), "output": to_data(_student_call(held, X))}
+        held_sequential = {"built_by_call": built_by_call, "output": to_data(_student_call(sequentials[0], X))}
     return {
         "class": type(model).__name__,
         "is_model": isinstance(model, tf.keras.Model),
         "is_sequential": isinstance(model, tf.keras.Sequential),
         "top_layers": [type(layer).__name__ for layer in top_layers],
+        "weights_set": weights_set,
+        "output_initial": output_initial,
         "output": output,
         "layers": layers,
         "trainable_variables": variables,
@@ -163,8 +185,8 @@ def describe_model(model, X) -> dict:
     }
 
 
-def probe_layer_list(namespace: dict, name: str, n_neurons: list, activation: str, X) -> dict:
-    """Build the student's list of layers, report each one, then run X through them in order."""
+def probe_layer_list(namespace: dict, name: str, n_neurons: list, activation: str, X, weights: list) -> dict:
+    """Build the student's list of layers, run X through them, set the grader's weights, run X again."""
     import tensorflow as tf
 
     layers = _student_call(lookup(namespace, name), list(n_neurons), activation)
@@ -175,37 +197,50 @@ def probe_layer_list(namespace: dict, name: str, n_neurons: list, activation: st
                   "units": getattr(layer, "units", None),
                   "activation": _activation_name(layer)} for layer in layers[:MAX_REPORTED_ITEMS]]
     distinct = len({id(layer) for layer in layers})
+    report = {"container": type(layers).__name__, "layers": described, "distinct_objects": distinct, "output": None}
     if distinct < len(layers):  # one object twice: calling it would fail on the shapes, and say less
-        return {"container": type(layers).__name__, "layers": described, "distinct_objects": distinct,
-                "output": None}
+        return report
     output = X
     for layer in layers:
         output = _student_call(layer, output)
+    report["output_initial"] = to_data(output)
     for entry, layer in zip(described, layers):
         entry["weights"] = [np.asarray(w) for w in _student_call(layer.get_weights)]
-    return {"container": type(layers).__name__, "layers": described,
-            "distinct_objects": distinct, "output": to_data(output)}
+    pairs = [weights[index:index + 2] for index in range(0, len(weights), 2)]
+    if len(pairs) != len(layers):
+        report["weights_set"] = {"accepted": False, "message": f"{len(layers)} layers for {len(pairs)} weight pairs"}
+        return report
+    for layer, pair in zip(layers, pairs):
+        report["weights_set"] = _set_weights(layer, pair)
+        if not report["weights_set"]["accepted"]:
+            return report
+    output = X
+    for layer in layers:
+        output = _student_call(layer, output)
+    report["output"] = to_data(output)
+    return report
 
 
 def probe_model(namespace: dict, name: str, kind: str, n_neurons: list | None,
-                activation: str | None, X) -> dict:
-    """Make the student's model (by factory or by class) and describe it on X."""
+                activation: str | None, X, weights: list) -> dict:
+    """Make the student's model (by factory or by class) and describe it on X with the grader's weights."""
     target = lookup(namespace, name)
     if kind == "model_class":
         kwargs = {} if n_neurons is None else {"n_neurons": list(n_neurons), "activation": activation}
         model = _student_call(target, **kwargs)
     else:
         model = _student_call(target, list(n_neurons), activation)
-    return describe_model(model, X)
+    return describe_model(model, X, weights)
 
 
-def call_model_function(namespace: dict, name: str, n_neurons: list, X) -> Any:
-    """Build a plain Sequential of Dense layers, run it once, and hand it to the student's function."""
+def call_model_function(namespace: dict, name: str, n_neurons: list, X, weights: list) -> Any:
+    """Build a plain Sequential of Dense layers with the grader's weights, and hand it to the student's function."""
     import tensorflow as tf
 
     function = lookup(namespace, name)
     model = tf.keras.Sequential([tf.keras.layers.Dense(units, activation="sigmoid") for units in n_neurons])
     model(X)
+    model.set_weights([np.asarray(w, dtype=np.float32) for w in weights])
     return to_data(_student_call(function, model))
 
 
@@ -221,12 +256,13 @@ def handle(namespace: dict, request: dict) -> Any:
         return call_function(namespace, request["name"], request["args"], request.get("kwargs", {}),
                              tuple(request.get("tensor_args", ())), bool(request.get("record")))
     if op == "layer_list":
-        return probe_layer_list(namespace, request["name"], request["n_neurons"], request["activation"], X)
+        return probe_layer_list(namespace, request["name"], request["n_neurons"], request["activation"], X,
+                                request["weights"])
     if op == "model":
         return probe_model(namespace, request["name"], request["kind"], request.get("n_neurons"),
-                           request.get("activation"), X)
+                           request.get("activation"), X, request["weights"])
     if op == "model_function":
-        return call_model_function(namespace, request["name"], request["n_neurons"], X)
+        return call_model_function(namespace, request["name"], request["n_neurons"], X, request["weights"])
     raise ValueError(f"unknown request {op!r}")
 
 
@@ -242,3 +278,23 @@ def answer(namespace: dict, request: dict) -> dict:
         return {"status": "unreadable", "message": str(error)}
     except Exception as error:  # an exception raised while Keras ran the student's layers
         return {"status": "error", "message": describe_exception(error)}
+
+
+def seal(module_globals: dict) -> dict:
+    """The module's functions, rebound to a private copy of its globals: patching the module changes nothing.
+
+    Taken before any student code runs, the copies keep calling each other, never what the
+    module's attributes (or `sys.modules`) say later.
+    """
+    private = dict(module_globals)
+    for name, value in module_globals.items():
+        if isinstance(value, types.FunctionType) and value.__module__ == module_globals["__name__"]:
+            sealed = types.FunctionType(value.__code__, private, value.__name__, value.__defaults__,
+                                        value.__closure__)
+            sealed.__kwdefaults__ = value.__kwdefaults__
+            sealed.__doc__ = value.__doc__
+            private[name] = sealed
+    return private
+
+
+answer = seal(globals())["answer"]
