@@ -18,7 +18,7 @@ import os
 import warnings
 from typing import Callable
 
-from autograder.checks.cases import cascade_case, dense_case, inputs
+from autograder.checks.cases import cascade_case, dense_case, model_case
 from autograder.checks.dense import check_cascade_forward, check_dense_forward
 from autograder.checks.models import check_holds_sequential, check_layer_list, check_model, check_trainable_variables
 from autograder.checks.shapes import (check_cascade_shapes, check_dense_shapes, check_layer_weight_shapes,
@@ -26,7 +26,7 @@ from autograder.checks.shapes import (check_cascade_shapes, check_dense_shapes, 
 from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS, BY_ID, EXERCISES, Exercise
 from autograder.grade.hidden import HiddenTest, run_exercise
 from autograder.grade.static import rule_findings
-from autograder.messages import DEFAULT_LANGUAGE, render
+from autograder.messages import DEFAULT_LANGUAGE, phrase, render
 from autograder.results import ExerciseResult
 from autograder.student import LocalStudent
 
@@ -34,7 +34,8 @@ from autograder.student import LocalStudent
 def _dense_forward(name: str) -> Callable:
     def public_case(seed, N, n_feature, n_neuron, activation, **under_test):
         check_dense_forward(under_test[name], dense_case(seed, N, n_feature, n_neuron), activation,
-                            what=f"{name} on X of shape ({N}, {n_feature}) with {n_neuron} neurons, {activation}")
+                            what=phrase("context.dense_forward", name=name, shape=(N, n_feature), n_neuron=n_neuron,
+                                        activation=activation))
     return public_case
 
 
@@ -47,50 +48,56 @@ def _cascade_shapes(cascade_shapes, N, n_feature, n_neurons):
 
 
 def _build_dense_layers(build_dense_layers, seed, N, n_feature, n_neurons, activation):
-    X = inputs(seed, N, n_feature)
-    check_layer_list(build_dense_layers(n_neurons, activation, X), X, n_neurons, activation)
+    X, weights = model_case(seed, N, n_feature, n_neurons)
+    check_layer_list(build_dense_layers(n_neurons, activation, X, weights), X, weights, n_neurons, activation)
 
 
 def _cascade_forward(cascade_forward, seed, N, n_feature, n_neurons, activation):
     X, weights, biases = cascade_case(seed, N, n_feature, n_neurons)
     check_cascade_forward(cascade_forward, X, weights, biases, activation,
-                          what=f"cascade_forward through layers {n_neurons} with {activation}")
+                          what=phrase("context.cascade_forward", name="cascade_forward", n_neurons=n_neurons,
+                                      activation=activation))
 
 
 def _build_sequential(build_sequential, seed, N, n_feature, n_neurons, activation):
-    X = inputs(seed, N, n_feature)
-    check_model(f"build_sequential({n_neurons}, {activation!r})", build_sequential(n_neurons, activation, X),
-                X, n_neurons, activation, "Sequential")
+    X, weights = model_case(seed, N, n_feature, n_neurons)
+    check_model(f"build_sequential({n_neurons}, {activation!r})", build_sequential(n_neurons, activation, X, weights),
+                X, weights, n_neurons, activation, "Sequential")
 
 
 def _test_model(TestModel, seed, N, n_feature, n_neurons, activation):
-    X = inputs(seed, N, n_feature)
     if n_neurons is None:
-        check_model("TestModel()", TestModel(X), X, [10, 20], "sigmoid", "Model")
+        X, weights = model_case(seed, N, n_feature, [10, 20])
+        check_model("TestModel()", TestModel(X, weights), X, weights, [10, 20], "sigmoid", "Model")
     else:
+        X, weights = model_case(seed, N, n_feature, n_neurons)
         check_model(f"TestModel(n_neurons={n_neurons}, activation={activation!r})",
-                    TestModel(X, n_neurons, activation), X, n_neurons, activation, "Model")
+                    TestModel(X, weights, n_neurons, activation), X, weights, n_neurons, activation, "Model")
 
 
 def _test_model_variables(TestModel, seed, N, n_feature, n_neurons):
-    X = inputs(seed, N, n_feature)
-    check_trainable_variables(f"TestModel(n_neurons={n_neurons})", TestModel(X, n_neurons, "sigmoid"), n_neurons)
+    X, weights = model_case(seed, N, n_feature, n_neurons)
+    what = f"TestModel(n_neurons={n_neurons})"
+    report = TestModel(X, weights, n_neurons, "sigmoid")
+    check_model(what, report, X, weights, n_neurons, "sigmoid", "Model")
+    check_trainable_variables(what, report, n_neurons)
 
 
 def _hybrid_model(HybridModel, seed, N, n_feature, n_neurons, activation):
-    X = inputs(seed, N, n_feature)
+    X, weights = model_case(seed, N, n_feature, n_neurons or [10, 20])
     what = "HybridModel()" if n_neurons is None else f"HybridModel(n_neurons={n_neurons}, activation={activation!r})"
-    report = HybridModel(X, n_neurons, activation)
+    report = HybridModel(X, weights, n_neurons, activation)
+    check_model(what, report, X, weights, n_neurons or [10, 20], activation or "sigmoid", "Model")
     check_holds_sequential(what, report)
-    check_model(what, report, X, n_neurons or [10, 20], activation or "sigmoid", "Model")
 
 
 def _layer_weight_shapes(layer_weight_shapes, seed, N, n_feature, n_neurons):
-    check_layer_weight_shapes(layer_weight_shapes, n_feature, n_neurons, inputs(seed, N, n_feature))
+    check_layer_weight_shapes(layer_weight_shapes, n_feature, n_neurons, *model_case(seed, N, n_feature, n_neurons))
 
 
 def _trainable_variable_shapes(trainable_variable_shapes, seed, N, n_feature, n_neurons):
-    check_trainable_variable_shapes(trainable_variable_shapes, n_feature, n_neurons, inputs(seed, N, n_feature))
+    check_trainable_variable_shapes(trainable_variable_shapes, n_feature, n_neurons,
+                                    *model_case(seed, N, n_feature, n_neurons))
 
 
 DENSE_PARAMS = ("seed", "N", "n_feature", "n_neuron", "activation")

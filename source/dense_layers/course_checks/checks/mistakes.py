@@ -107,6 +107,7 @@ def error_mistake(exercise_id: str, error: str) -> str | None:
 TENSORFLOW_NOISE = re.compile(r"\{\{function_node [^}]*\}\}\s*|\s*\[Op:\w+\](?: name: [^\s(]*)?")
 
 
-def plain_error(error: str) -> str:
-    """An error as a student can read it: TensorFlow's internal op names and device paths left out."""
-    return TENSORFLOW_NOISE.sub("", error)
+def plain_error(error):
+    """An error as a student can read it: TensorFlow's internal op names and device paths left out
+    (an error the grader words itself, a Phrase, is left as it is)."""
+    return TENSORFLOW_NOISE.sub("", error) if isinstance(error, str) else error
