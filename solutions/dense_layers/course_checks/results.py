@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from course_checks.messages import render
 
-STATUSES = ("passed", "failed", "error", "timeout", "crashed", "forbidden", "missing")
+GRADER_ERROR = "grader_error"
+STATUSES = ("passed", "failed", "error", "timeout", "crashed", "forbidden", "missing", GRADER_ERROR)
 # When an exercise's tests end differently, the exercise shows the gravest status.
-GRAVITY = ("forbidden", "missing", "crashed", "timeout", "error", "failed", "passed")
+GRAVITY = (GRADER_ERROR, "forbidden", "missing", "crashed", "timeout", "error", "failed", "passed")
 # Codes that say the student's code failed without naming a mistake: their messages differ in substance.
 UNNAMED_FAILURES = ("student.error", "student.unreadable")
 
@@ -92,6 +94,21 @@ class SubmissionResult:
     seconds_late: float = 0.0
     # "Needs review": lines that reach into the grader's harness or hide code (autograder.grade.tampering).
     review: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # For the instructor only: what failed in the grader (never shown to the student).
+    grader_error: str = ""
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return encodable(asdict(self))
+
+
+def encodable(value: Any) -> Any:
+    """The value with every string made writable as UTF-8: a lone surrogate (from a file name or a
+    student's exception text) becomes its escape, `\\udcff`, so every report and export can be written."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {encodable(key): encodable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encodable(item) for item in value]
+    return value

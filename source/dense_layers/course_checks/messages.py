@@ -102,6 +102,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "its process sent a reply the grader cannot read (was the grader's code inside it changed?)",
         "ko": "프로세스가 채점기가 읽을 수 없는 응답을 보냈습니다(프로세스 안의 채점기 코드를 바꾸지 않았나요?)",
     },
+    "process.refused_reply": {
+        "en": "its process sent a reply the grader refuses ({reason})",
+        "ko": "프로세스가 채점기가 받아들이지 않는 응답을 보냈습니다({reason})",
+    },
     "process.gave_up": {
         "en": "the grader gave up after {starts} restarts of your code (each time a cell or a test ended its "
               "process); the remaining tests were not run",
@@ -122,6 +126,51 @@ MESSAGES: dict[str, dict[str, str]] = {
     "submission.too_large": {
         "en": "the file is larger than {megabytes} MB",
         "ko": "파일이 {megabytes}MB보다 큽니다",
+    },
+    "submission.file_too_large": {
+        "en": "{name} is larger than {megabytes} MB ({size} MB), so it was not read",
+        "ko": "{name} 파일이 {megabytes}MB보다 커서({size}MB) 읽지 않았습니다",
+    },
+    "submission.too_large_without_outputs": {
+        "en": "the notebook is larger than {megabytes} MB even without its outputs",
+        "ko": "출력을 빼고도 노트북이 {megabytes}MB보다 큽니다",
+    },
+    "submission.folder": {
+        "en": "{name} is a folder, not a file",
+        "ko": "{name}{은/는} 파일이 아니라 폴더입니다",
+    },
+    "submission.fifo": {
+        "en": "{name} is a named pipe (FIFO), not a file",
+        "ko": "{name}{은/는} 파일이 아니라 이름 있는 파이프(FIFO)입니다",
+    },
+    "submission.device": {
+        "en": "{name} is a device, not a file",
+        "ko": "{name}{은/는} 파일이 아니라 장치입니다",
+    },
+    "submission.special_file": {
+        "en": "{name} is not a regular file",
+        "ko": "{name}{은/는} 일반 파일이 아닙니다",
+    },
+    "submission.other_notebook": {
+        "en": "{notebook} was not found, so {name} was graded",
+        "ko": "{notebook}{이/가} 없어서 {name}{을/를} 채점했습니다",
+    },
+    "submission.several_candidates": {
+        "en": "{notebook} was not found and there are several candidates ({names}): name the one to grade {notebook}",
+        "ko": "{notebook}{이/가} 없고 채점할 후보가 여러 개입니다({names}). 채점받을 파일의 이름을 {notebook}{으로/로} "
+              "바꾸세요",
+    },
+    "submission.no_notebook": {
+        "en": "no {notebook} was found (nor any .ipynb or .py file)",
+        "ko": "{notebook}{을/를} 찾지 못했습니다(.ipynb나 .py 파일도 없습니다)",
+    },
+    "submission.same_id": {
+        "en": "several submissions have the same student id ({paths}): keep one",
+        "ko": "학생 ID가 같은 제출물이 여러 개입니다({paths}). 하나만 남기세요",
+    },
+    "submission.not_python": {
+        "en": "this file is not readable Python source (`{error}`)",
+        "ko": "읽을 수 있는 Python 소스 파일이 아닙니다(`{error}`)",
     },
     "submission.not_a_notebook": {
         "en": "this file is not a readable Jupyter notebook (`{error}`)",
@@ -457,6 +506,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.forbidden": {"en": "forbidden", "ko": "규칙 위반"},
     "status.missing": {"en": "missing", "ko": "미작성"},
     "status.unreadable": {"en": "unreadable", "ko": "읽을 수 없음"},
+    "status.grader_error": {"en": "grader_error", "ko": "채점기 오류"},
     # The end of a batch on the command line.
     "summary.mistakes": {
         "en": "Most common mistakes (exercise, message code, students):",
@@ -585,6 +635,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sandbox.risk_results_writable": {
         "en": "{path} is writable by other users, so student code could change the results.",
         "ko": "{path}에 다른 사용자도 쓸 수 있어서, 학생 코드가 채점 결과를 바꿀 수 있습니다.",
+    },
+    "command.out_not_writable": {
+        "en": "error: cannot write the results folder {out}: {reason}",
+        "ko": "오류: 결과 폴더 {out}에 쓸 수 없습니다: {reason}",
+    },
+    "command.out_too_small": {
+        "en": "error: not enough free space in {out}: {free_kib} KiB free, about {needed_kib} KiB needed for "
+              "{count} students; free some space and run again",
+        "ko": "오류: {out}에 남은 공간이 부족합니다. {free_kib} KiB가 남았는데 학생 {count}명에 약 {needed_kib} KiB가 "
+              "필요합니다. 공간을 확보한 뒤 다시 실행하세요.",
+    },
+    "command.batch_stopped": {
+        "en": "error: grading stopped: cannot write {path}: {reason}; the {kept} results finished are kept in "
+              "{out}: run the same command again to finish",
+        "ko": "오류: 채점을 멈췄습니다. {path}에 쓸 수 없습니다: {reason}. 끝난 결과 {kept}개는 {out}에 남아 "
+              "있으니 같은 명령을 다시 실행해 마저 채점하세요.",
+    },
+    "command.write_failed": {
+        "en": "error: cannot write the reports or the gradebook: {error}",
+        "ko": "오류: 보고서나 성적부를 쓸 수 없습니다: {error}",
+    },
+    "command.grader_errors": {
+        "en": "error: the grader failed on {count} submission(s), which have no grade yet (the details are in "
+              "their JSON, under grader_error); run the same command again to grade only them:",
+        "ko": "오류: 채점기가 제출물 {count}개를 채점하지 못해 아직 점수가 없습니다(자세한 내용은 각 JSON의 "
+              "grader_error에 있습니다). 같은 명령을 다시 실행하면 이 제출물만 다시 채점합니다:",
     },
     "command.gradescope_zip": {
         "en": "{out}: {count} files; upload it as the autograder of a Gradescope programming assignment",
@@ -716,6 +792,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "gradescope.no_submission": {
         "en": "no .ipynb or .py file was found in your submission",
         "ko": "제출물에서 .ipynb나 .py 파일을 찾지 못했습니다",
+    },
+    "grader.error": {
+        "en": "The grader could not finish grading this submission. This is not a mistake in your work: "
+              "your instructor has the details and will grade it again.",
+        "ko": "채점기가 이 제출물의 채점을 끝내지 못했습니다. 여러분의 코드 문제가 아닙니다: "
+              "담당 교수자가 자세한 내용을 확인하고 다시 채점할 것입니다.",
     },
     "gradescope.internal": {
         "en": "the grader itself failed ({error})",

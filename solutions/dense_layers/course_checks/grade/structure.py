@@ -15,21 +15,16 @@ disagree, the exercise fails.
 from __future__ import annotations
 
 import ast
-import threading
 from functools import lru_cache
 
 from course_checks.checks.core import CheckFailure
 from course_checks.exercises import Exercise
-from course_checks.run.inside.execute import transform
+from course_checks.grade.parsing import parse_cell
 
 KERAS_ROOTS = {"tensorflow", "keras", "tf_keras"}
 # Methods and properties of a Keras model that the grader relies on; a model may not replace them.
 KERAS_API = {"set_weights", "get_weights", "__call__", "weights", "trainable_variables", "trainable_weights",
              "variables", "layers", "__getattr__", "__getattribute__"}
-MAX_CELL_CHARS = 200_000
-# Held around every syntax tree the grader's threads make: on Python 3.11, ast.parse from two threads
-# at once fails ("AST constructor recursion depth mismatch"). Whoever parses in a batch thread takes it.
-AST_LOCK = threading.Lock()
 
 
 def parse_cells(cells: list[str]) -> tuple[ast.Module | None, ...]:
@@ -39,23 +34,7 @@ def parse_cells(cells: list[str]) -> tuple[ast.Module | None, ...]:
 
 @lru_cache(maxsize=8)
 def _parse_cells(cells: tuple[str, ...]) -> tuple[ast.Module | None, ...]:
-    return tuple(_parse(source) for source in cells)
-
-
-def _parse(source: str) -> ast.Module | None:
-    """One parse at a time; a parse made elsewhere at the same moment (NumPy reads each array's header
-    with ast.literal_eval) can still break it, so it is tried again."""
-    if not isinstance(source, str) or len(source) > MAX_CELL_CHARS:
-        return None
-    for _attempt in range(3):
-        try:
-            with AST_LOCK:
-                return ast.parse(transform(source))
-        except SystemError:  # "AST constructor recursion depth mismatch": another thread parsed meanwhile
-            continue
-        except Exception:  # SyntaxError, ValueError, RecursionError, MemoryError, IPython's transformer
-            return None
-    return None
+    return tuple(parse_cell(source) for source in cells)
 
 
 def _top_level(tree: ast.Module) -> list[ast.stmt]:

@@ -20,7 +20,7 @@ import builtins
 from dataclasses import dataclass, field
 
 from course_checks.exercises import MUST_LOOP, NO_KERAS_LAYER, NO_MATRIX_PRODUCT, WRITTEN_OUT_SIGMOID, Exercise
-from course_checks.run.inside.execute import transform
+from course_checks.grade.structure import parse_cells
 
 # The last part of the name of what each rule forbids, wherever it lives (tf, tf.nn, keras, scipy, ...).
 READY_MADE_SIGMOIDS = frozenset({"sigmoid", "expit", "hard_sigmoid"})
@@ -175,10 +175,8 @@ class Reader:
         self._known: dict[tuple[int, int], set] = {}
         self._budget = MAX_STEPS
         self._class_scopes: dict[int, Scope] = {}
-        for index, source in enumerate(cells):
-            try:
-                tree = ast.parse(transform(source))
-            except (SyntaxError, ValueError):
+        for index, tree in enumerate(parse_cells(cells)):
+            if tree is None:  # a cell that cannot be read cannot run either
                 continue
             self.module.cell = index
             self._bind_statements(tree.body, self.module, index, top=True)
