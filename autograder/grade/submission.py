@@ -213,15 +213,14 @@ def without_outputs(notebook: dict) -> dict:
     return {**notebook, "cells": cells}
 
 
-def read_notebook(text: str | bytes) -> tuple[list[str], dict[str, str]]:
-    """The code cells to run and the manual answers, from a notebook's JSON."""
+def read_notebook(text: str | bytes) -> tuple[list[str], dict[str, str], list[dict]]:
+    """The code cells to run, the manual answers, and where each code cell to run is, from a notebook's JSON."""
     notebook = without_outputs(parse_notebook_json(text.encode() if isinstance(text, str) else text))
     if len(json.dumps(notebook)) > MAX_SUBMISSION_BYTES:
         raise TooLarge(phrase("submission.too_large_without_outputs", megabytes=MAX_SUBMISSION_BYTES // 1024**2))
-    cells, manual = [], {}
-    for cell in notebook["cells"]:
-        if not isinstance(cell, dict):
-            continue
+    found = [cell for cell in notebook["cells"] if isinstance(cell, dict)]
+    cells, manual, places = [], {}, []
+    for cell, place in zip(found, notebook_places(found, ANSWER_CELLS)):
         grade_id = _mapping(_mapping(cell.get("metadata")).get("nbgrader")).get("grade_id")
         if cell.get("cell_type") == "code" and not _is_test_cell(cell):
             cells.append(_source(cell))
