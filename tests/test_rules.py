@@ -225,3 +225,51 @@ def test_a_rule_costs_the_same_in_a_jupyter_kernel(kernel_verdicts, graded, stud
     assert verdict["score"] == score, verdict["messages"]
     assert verdict["codes"][:1] == ([code] if code else []), verdict["messages"]
     assert graded[student]["exercises"][exercise]["codes"][:1] == verdict["codes"][:1]
+
+
+# The same variants through the public tests of the release (the grader's checks on visible cases, in the
+# graded cells a student runs before submitting): the rule is named, and it costs the same cases.
+
+PUBLIC_VERDICT = ("import json\nfrom course_checks.exercises import BY_ID\n"
+                  "from course_checks.public import run_public_tests\n"
+                  "verdict = run_public_tests(BY_ID[{exercise!r}], globals())\n"
+                  "print(json.dumps({{'score': verdict.score, 'codes': verdict.codes, 'messages': verdict.messages}}))")
+
+
+def public_score(exercise_id: str, score: float) -> float:
+    """What the public cases leave: all, none, or (a ready-made sigmoid) the cases that ask for no sigmoid."""
+    from autograder.exercises import BY_ID
+    from autograder.public import public_tests
+
+    exercise = BY_ID[exercise_id]
+    if score in (0.0, float(exercise.points)):
+        return score
+    return round(sum(t.points for t in public_tests(exercise) if dict(t.params)["activation"] != "sigmoid"), 6)
+
+
+@pytest.fixture(scope="module")
+def public_verdicts(tmp_path_factory) -> dict[str, dict]:
+    from nbformat.v4 import new_code_cell
+
+    from tests.test_public import execute, outputs, student_folder, student_notebook
+
+    notebook = student_notebook({})
+    for exercise_id, source in KERNEL_VARIANTS.values():
+        notebook.cells += [new_code_cell(APPLY_ACTIVATION + source),
+                           new_code_cell(PUBLIC_VERDICT.format(exercise=exercise_id))]
+    executed = execute(student_folder(tmp_path_factory.mktemp("public_rules") / "student", notebook))
+    verdicts = {}
+    for name, cell in zip(KERNEL_VARIANTS, executed.cells[-2 * len(KERNEL_VARIANTS) + 1::2]):
+        stdout, _, errors = outputs(cell)
+        assert not errors, (name, errors)
+        verdicts[name] = json.loads(stdout)
+    return verdicts
+
+
+@pytest.mark.parametrize("student", sorted(KERNEL_VARIANTS))
+def test_the_public_test_names_the_rule_and_costs_the_same_cases(public_verdicts, graded, student):
+    exercise, score, code = EXPECTED[student]
+    verdict = public_verdicts[student]
+    assert verdict["score"] == public_score(exercise, score), verdict["messages"]
+    assert verdict["codes"][:1] == ([code] if code else []), verdict["messages"]
+    assert graded[student]["exercises"][exercise]["codes"][:1] == verdict["codes"][:1]
