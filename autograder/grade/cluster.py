@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import ipaddress
+import json
 import logging
 import queue
 import socket
@@ -42,7 +44,6 @@ from autograder.messages import render
 from autograder.results import GRADER_ERROR
 from autograder.run.sandbox import Limits, sandbox_available
 
-PLUGIN_NAME = "autograder-warm-worker"
 IN_FLIGHT_PER_WORKER = 2
 WORKERS_TIMEOUT_S = 120.0
 # Student uids are FIRST_STUDENT_UID + slot: a cluster's slots stay clear of the local batch's.
@@ -126,6 +127,9 @@ class WarmWorkerPlugin(WorkerPlugin):
     sandbox, the worker refuses every submission unless the instructor passed --unsandboxed.
     """
 
+    # Registered again by the next command with the same settings, it keeps its warm worker.
+    idempotent = True
+
     def __init__(self, sandbox: bool | None, unsandboxed: bool, limits: Limits):
         self.sandbox, self.unsandboxed, self.limits = sandbox, unsandboxed, limits
 
@@ -176,7 +180,14 @@ def grade_on_worker(request: dict, settings: GradeSettings) -> dict:
     else:
         submission = parse_submission(request["student"], source, request["data"], request["timestamp"])
     submission.notes += [request["note"]] if request["note"] else []
-    return get_worker().plugins[PLUGIN_NAME].grade(submission, settings)
+    return get_worker().plugins[plugin_name(settings)].grade(submission, settings)
+
+
+def plugin_name(settings: GradeSettings) -> str:
+    """One warm worker per Dask worker for each set of sandbox settings: two commands sharing a cluster
+    with the same settings share it, and one never grades with another's (--unsandboxed, limits)."""
+    key = json.dumps([settings.sandbox, settings.unsandboxed, settings.limits.as_dict()], sort_keys=True)
+    return f"autograder-warm-worker-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
 
 
 def grader_failure(request: dict, sha256: str, message: str, settings: GradeSettings) -> dict:
@@ -241,7 +252,7 @@ def grade_on_cluster(paths: list[Path], out_dir: Path, settings: GradeSettings, 
     warned = False
     with connect(address) as client:
         client.register_plugin(WarmWorkerPlugin(settings.sandbox, settings.unsandboxed, settings.limits),
-                               name=PLUGIN_NAME)
+                               name=plugin_name(settings))
         try:
             client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
         except TimeoutError:
