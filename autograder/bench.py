@@ -1,14 +1,22 @@
-"""`make bench`: the same submissions graded three ways, timed in one run on this machine.
+"""`make bench`: the same submissions graded several ways, timed in one run on this machine.
 
 1. nbgrader: `nbgrader autograde` on the notebooks, in a throwaway course folder, one
    command for the whole class (its fixed start-up is paid once, in its favour).
-2. this grader: `grade_batch`, sandboxed, with one worker per core.
-3. the floor: the same static rules and hidden tests called in one warm process, the
+2. this grader: `grade_batch`, sandboxed, with 1 worker and with one worker per core.
+3. this grader on Dask: `--cluster local:1` and `local:N` (N cores), the same submissions.
+4. the floor: the same static rules and hidden tests called in one warm process, the
    notebook's cells executed in a fresh namespace, no process, no sandbox.
 
-It prints the time per submission of each and the ratios, checks that this grader's
-scores equal nbgrader's on every (honest) submission, and reports the peak memory of a
-student process (which includes the warm worker's shared pages, so it bounds a worker).
+It prints the time per submission of each and the ratios; once a batch is running (from
+its first result to its last, so that start-up and shutdown, paid once per batch, are apart)
+the throughput per core, the scaling efficiency from 1 worker to N (N workers' throughput
+over N times 1 worker's) and the cluster's overhead per submission; and the CPU time per
+submission (user and system time: nbgrader's command and kernels; the grader's process and
+its student processes; the floor's process): core-seconds, which compare a one-process floor
+fairly with N workers. It checks that this grader's scores equal nbgrader's on every (honest)
+submission and reports the peak memory of a student process (which includes the warm
+worker's shared pages, so it bounds a worker). Timings on a shared machine are noisy; CPU
+time much less so.
 """
 
 from __future__ import annotations
@@ -18,9 +26,11 @@ import contextlib
 import io
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.corpus import corpus_notebooks
@@ -44,25 +54,79 @@ def run_nbgrader(notebooks: list[Path], course: Path) -> tuple[float, dict[str, 
     return autograde_with_nbgrader(students, course)
 
 
-def run_grader(notebooks: list[Path], folder: Path, workers: int) -> tuple[float, dict, int]:
+@dataclass
+class Run:
+    seconds: float
+    cpu_s: float
+    scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    peak_rss_kb: int = 0
+    finished_at: list[float] = field(default_factory=list)
+
+    def steady_s(self) -> float:
+        """Seconds per submission between the first result and the last: start-up and shutdown left out."""
+        if len(self.finished_at) < 2:
+            return self.seconds / max(1, len(self.finished_at))
+        return (self.finished_at[-1] - self.finished_at[0]) / (len(self.finished_at) - 1)
+
+
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    """User and system time of this process (all its threads), or of the children it has waited for."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+@contextlib.contextmanager
+def measured(run: Run):
+    """Wall time, and this process's CPU time, of the block."""
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    yield
+    run.seconds, run.cpu_s = time.perf_counter() - wall, cpu_seconds() - cpu
+
+
+def run_nbgrader(notebooks: list[Path], course: Path) -> Run:
+    """nbgrader's CPU time is its command's, kernels included (each waited for)."""
+    students = {f"student{index:03d}": notebook for index, notebook in enumerate(notebooks)}
+    cpu = cpu_seconds(resource.RUSAGE_CHILDREN)
+    seconds, scores = autograde_with_nbgrader(students, course)
+    return Run(seconds, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu, scores)
+
+
+def run_grader(notebooks: list[Path], folder: Path, workers: int, cluster: str = "") -> Run:
+    """The local grader with `workers` threads, or the cluster at `cluster` (local:N). CPU time: the
+    grader's process and every student process (as each result records it); the warm workers'
+    start-up is left out, and for the cluster only the client's process is counted."""
     from autograder.grade.batch import GradeSettings, grade_batch
 
     submitted = stage_submissions({f"student{i:03d}": nb for i, nb in enumerate(notebooks)}, folder)
-    started = time.perf_counter()
-    results = grade_batch([submitted], folder / "out", GradeSettings(workers=workers, force=True),
-                          progress=lambda total: _Quiet())
-    seconds = time.perf_counter() - started
-    scores = {r["student"]: {e: d["score"] for e, d in r["exercises"].items()} for r in results}
-    peak = max(r["student_process"].get("peak_rss_kb", 0) for r in results)
-    return seconds, scores, peak
+    settings = GradeSettings(workers=workers, force=True)
+    run = Run(0.0, 0.0)
+    clock = _Clock(run.finished_at)
+    with measured(run):
+        if cluster:
+            from autograder.grade.cluster import grade_on_cluster
+
+            with contextlib.redirect_stderr(io.StringIO()):
+                results = grade_on_cluster([submitted], folder / "out", settings, cluster,
+                                           progress=lambda total: clock)
+        else:
+            results = grade_batch([submitted], folder / "out", settings, progress=lambda total: clock)
+    run.scores = {r["student"]: {e: d["score"] for e, d in r["exercises"].items()} for r in results}
+    run.peak_rss_kb = max(r["student_process"].get("peak_rss_kb", 0) for r in results)
+    run.cpu_s += sum(r["student_process"].get("cpu_s", 0.0) for r in results)
+    return run
 
 
-class _Quiet:
+class _Clock:
+    """A silent progress bar that notes when each submission finished."""
+
+    def __init__(self, finished_at: list[float]):
+        self.finished_at = finished_at
+
     def step(self, label: str) -> None:
-        pass
+        self.finished_at.append(time.perf_counter())
 
 
-def run_floor(notebooks: list[Path]) -> float:
+def run_floor(notebooks: list[Path]) -> Run:
     """The same checks in this warm process: cells run in a fresh namespace each, no isolation."""
     import warnings
 
@@ -85,45 +149,97 @@ def run_floor(notebooks: list[Path]) -> float:
             contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
         grade_here(notebooks[0])
-        started = time.perf_counter()
-        for path in notebooks:
-            grade_here(path)
-        return time.perf_counter() - started
+        run = Run(0.0, 0.0)
+        with measured(run):
+            for path in notebooks:
+                grade_here(path)
+        return run
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="autograder.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=40, help="submissions to grade (default 40)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="N (default: the cores)")
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "bench.json")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     notebooks = honest_notebooks(args.count)
-    count = len(notebooks)
+    count, cores, many = len(notebooks), os.cpu_count() or 1, max(1, args.workers)
+    sizes = sorted({1, many})
+    try:
+        import distributed  # noqa: F401
+        clustered = True
+    except ImportError:
+        clustered = False
+        print("Dask distributed is not installed (pip install '.[cluster]'): the cluster is left out")
     with tempfile.TemporaryDirectory(prefix="autograder-bench-") as scratch:
         scratch = Path(scratch)
-        print(f"grading {count} submissions three ways ({args.workers} workers, {os.cpu_count()} cores)...")
-        nbgrader_s, nbgrader_scores = run_nbgrader(notebooks, scratch / "course")
-        print(f"  nbgrader autograde: {nbgrader_s:.1f} s")
-        grader_s, grader_scores, peak_kb = run_grader(notebooks, scratch / "grader", args.workers)
-        print(f"  this grader:        {grader_s:.1f} s")
-        floor_s = run_floor(notebooks)
-        print(f"  floor:              {floor_s:.1f} s")
-    differing = sorted(s for s in nbgrader_scores if nbgrader_scores[s] != grader_scores.get(s))
+        print(f"grading {count} submissions several ways ({cores} cores)...")
+        nbgrader = run_nbgrader(notebooks, scratch / "course")
+        print(f"  nbgrader autograde:          {nbgrader.seconds:7.1f} s")
+        local, cluster = {}, {}
+        for n in sizes:
+            local[n] = run_grader(notebooks, scratch / f"local{n}", n)
+            print(f"  this grader, {n} worker(s):   {local[n].seconds:7.1f} s "
+                  f"({local[n].steady_s():.3f} s per submission once running)")
+            if clustered:
+                cluster[n] = run_grader(notebooks, scratch / f"cluster{n}", n, cluster=f"local:{n}")
+                print(f"  --cluster local:{n}:          {cluster[n].seconds:7.1f} s "
+                      f"({cluster[n].steady_s():.3f} s per submission once running)")
+        floor = run_floor(notebooks)
+        print(f"  floor:                       {floor.seconds:7.1f} s")
+    grader = local[many]
+    differing = sorted(s for s in nbgrader.scores if nbgrader.scores[s] != grader.scores.get(s))
+    differing_cluster = sorted(s for n in cluster for s in local[n].scores if local[n].scores[s] != cluster[n].scores.get(s))
+
+    def per_core(run: Run, n: int) -> float:
+        """Submissions per core-second, once running (start-up and shutdown are paid once per batch)."""
+        return round(1 / (run.steady_s() * min(n, cores)), 4)
+
     figures = {
-        "submissions": count, "workers": args.workers, "cores": os.cpu_count(),
-        "nbgrader_s_per_submission": round(nbgrader_s / count, 4),
-        "grader_s_per_submission": round(grader_s / count, 4),
-        "floor_s_per_submission": round(floor_s / count, 4),
-        "throughput_vs_nbgrader": round(nbgrader_s / grader_s, 2),
-        "time_vs_floor": round(grader_s / floor_s, 2),
+        "submissions": count, "workers": many, "cores": cores,
+        "nbgrader_s_per_submission": round(nbgrader.seconds / count, 4),
+        "grader_s_per_submission": round(grader.seconds / count, 4),
+        "floor_s_per_submission": round(floor.seconds / count, 4),
+        "throughput_vs_nbgrader": round(nbgrader.seconds / grader.seconds, 2),
+        "time_vs_floor": round(grader.seconds / floor.seconds, 2),
+        "cpu_s_per_submission": {"nbgrader": round(nbgrader.cpu_s / count, 3),
+                                 **{f"grader_{n}": round(local[n].cpu_s / count, 3) for n in sizes},
+                                 "floor": round(floor.cpu_s / count, 3)},
+        "throughput_per_core": {**{f"grader_{n}": per_core(local[n], n) for n in sizes},
+                                **{f"cluster_{n}": per_core(cluster[n], n) for n in cluster}},
         "scores_identical_to_nbgrader": not differing, "differing_students": differing,
-        "peak_student_process_rss_mb": round(peak_kb / 1024, 1),
+        "cluster_scores_identical_to_local": not differing_cluster,
+        "peak_student_process_rss_mb": round(grader.peak_rss_kb / 1024, 1),
     }
+    if many > 1:
+        figures["scaling_efficiency"] = {
+            "grader": round(local[1].steady_s() / (many * local[many].steady_s()), 3),
+            **({"cluster": round(cluster[1].steady_s() / (many * cluster[many].steady_s()), 3)} if cluster else {})}
+    if cluster:
+        figures["cluster_wall_s"] = {str(n): round(cluster[n].seconds, 2) for n in cluster}
+        figures["grader_wall_s"] = {str(n): round(local[n].seconds, 2) for n in sizes}
+        figures["cluster_overhead_s_per_submission"] = {
+            str(n): round(cluster[n].steady_s() - local[n].steady_s(), 4) for n in cluster}
+        figures["cluster_overhead_fraction"] = {
+            str(n): round(cluster[n].steady_s() / local[n].steady_s() - 1, 3) for n in cluster}
     print(f"\nper submission: nbgrader {figures['nbgrader_s_per_submission']:.3f} s, "
-          f"this grader {figures['grader_s_per_submission']:.3f} s, floor {figures['floor_s_per_submission']:.3f} s")
+          f"this grader ({many} workers) {figures['grader_s_per_submission']:.3f} s, "
+          f"floor {figures['floor_s_per_submission']:.3f} s")
     print(f"throughput: {figures['throughput_vs_nbgrader']}x nbgrader's (target >= 25x); "
           f"time: {figures['time_vs_floor']}x the floor (target <= 3x)")
+    print("CPU time per submission (core-seconds): "
+          + ", ".join(f"{name} {value:.2f} s" for name, value in figures["cpu_s_per_submission"].items()))
+    print("throughput per core, once running (submissions per core-second): "
+          + ", ".join(f"{name} {value:.3f}" for name, value in figures["throughput_per_core"].items()))
+    if "scaling_efficiency" in figures:
+        print(f"scaling efficiency 1 -> {many} workers (target >= 0.9): "
+              + ", ".join(f"{name} {value}" for name, value in figures["scaling_efficiency"].items()))
+    if cluster:
+        print("cluster overhead per submission, once running (target < 5%): "
+              + ", ".join(f"local:{n} {figures['cluster_overhead_s_per_submission'][str(n)]:+.3f} s "
+                          f"({100 * figures['cluster_overhead_fraction'][str(n)]:+.1f}%)" for n in cluster))
+        print(f"cluster scores identical to the local grader's: {figures['cluster_scores_identical_to_local']}")
     print(f"scores identical to nbgrader's: {figures['scores_identical_to_nbgrader']}"
           + (f" (differ: {', '.join(differing)})" if differing else ""))
     print(f"peak memory of a student process (warm worker pages included): {figures['peak_student_process_rss_mb']} MB")
