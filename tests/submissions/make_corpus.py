@@ -679,10 +679,10 @@ FORGE_PREAMBLE = ("import os, struct\n"
                   "        try:\n            os.write(fd, data)\n"
                   "        except OSError:\n            pass\n")
 student("deep_json_reply", "hostile", "writes a reply nested 200,000 lists deep to every file descriptor",
-        cells=append(code_cell(FORGE_PREAMBLE + "send_everywhere(b'{\"body\": ' + b'[' * 200_000 + b']' * 200_000"
+        review=("raw_fds",), cells=append(code_cell(FORGE_PREAMBLE + "send_everywhere(b'{\"body\": ' + b'[' * 200_000 + b']' * 200_000"
                                                 " + b', \"arrays\": 0}')\n")))
 student("huge_npy_header", "hostile", "writes a reply whose array header claims 10**13 float64 values",
-        cells=append(code_cell(
+        review=("raw_fds",), cells=append(code_cell(
             FORGE_PREAMBLE + "header = b\"{'descr': '<f8', 'fortran_order': False, 'shape': (10000000000000,), }\"\n"
             "header = header.ljust(117) + b'\\n'\n"
             "send_everywhere(b'{\"body\": {\"status\": \"ok\", \"value\": {\"__npy__\": 0}}, \"arrays\": 1}',\n"
