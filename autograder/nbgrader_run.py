@@ -40,9 +40,16 @@ def run_nbgrader(verb: str, course: Path) -> None:
         raise NbgraderFailed(f"nbgrader {verb} failed:\n{(finished.stdout + finished.stderr)[-4000:]}")
 
 
-def new_course(course: Path) -> Path:
-    """A scratch nbgrader course folder holding this repository's master notebooks and nbgrader config."""
+def new_course(course: Path, lang: str = "en") -> Path:
+    """A scratch nbgrader course folder holding this repository's master notebook, in one language, and its
+    nbgrader config."""
+    import nbformat
+
+    from autograder.assign.languages import release_master
+
     shutil.copytree(ROOT / "source", course / "source")
+    master = course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    nbformat.write(release_master(nbformat.read(master, as_version=4), lang), master)
     shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
     return course
 
@@ -57,11 +64,13 @@ def stage_submissions(notebooks: dict[str, Path], folder: Path) -> Path:
     return submitted
 
 
-def autograde_with_nbgrader(notebooks: dict[str, Path], course: Path) -> tuple[float, dict[str, dict[str, float]]]:
-    """Seconds `nbgrader autograde` took for all the notebooks, and each student's score per exercise."""
+def autograde_with_nbgrader(notebooks: dict[str, Path], course: Path,
+                            lang: str = "en") -> tuple[float, dict[str, dict[str, float]]]:
+    """Seconds `nbgrader autograde` took for all the notebooks (released in lang), and each student's score per
+    exercise."""
     from nbgrader.api import Gradebook
 
-    stage_submissions(notebooks, new_course(course))
+    stage_submissions(notebooks, new_course(course, lang))
     run_nbgrader("generate_assignment", course)
     started = time.perf_counter()
     run_nbgrader("autograde", course)

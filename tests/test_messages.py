@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograder.exercises import EXERCISES
-from autograder.glossary import TERMS, english_leftovers, terms_in_english
+from autograder.glossary import TERMS, english_leftovers, prose, terms_in_english
 from autograder.hangul import particle
 from autograder.messages import (KOREAN_TITLES, LANGUAGES, MESSAGES, blanks, exercise_title, phrase, render,
                                  status_label)
@@ -65,7 +65,9 @@ def korean_with_code_blanks(code: str) -> str:
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_korean_leaves_no_english_word_outside_code(code):
-    assert english_leftovers(korean_with_code_blanks(code)) == []
+    korean = korean_with_code_blanks(code)
+    assert english_leftovers(korean) == []
+    assert ";" not in prose(korean), "Korean sentences end with a full stop, not a semicolon"
 
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))

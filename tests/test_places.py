@@ -56,7 +56,7 @@ def test_identical_mistakes_are_said_once_with_the_number_of_cases():
               for i in range(2)]
     assert collapsed_messages(errors) == ["in 1 of 2 cases: your code raised an error: E0",
                                           "in 1 of 2 cases: your code raised an error: E1"]
-    assert render("feedback.in_cases", {"count": 6, "total": 7, "message": "m"}, "ko") == "7개 중 6개 경우: m"
+    assert render("feedback.in_cases", {"count": 6, "total": 7, "message": "m"}, "ko") == "7개 경우 중 6개에서: m"
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,9 @@
 
 The release is nbgrader's own `generate_assignment` (solutions replaced by stubs, hidden
 tests removed), from the master notebook with its points stamped from the exercise list
-(see `autograder.assign.points`). The solutions come from the same notebook through a short list of
+(see `autograder.assign.points`), once per language: the master holds the course in English and
+in Korean, and `autograder.assign.languages` picks one (assignments/<assignment>/ and
+assignments/ko/<assignment>/, the same for solutions/). The solutions come from the same notebook through a short list of
 preprocessors in nbgrader's style (see `autograder.assign.solutions`). Both carry
 `course_checks`, the public tests' package (see `autograder.assign.bundle`), which is also
 written beside the master notebook so that nbgrader's own commands find it there.
@@ -21,6 +23,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.assign.bundle import PACKAGE, write_bundle
+from autograder.assign.languages import LANGUAGE_FOLDER, release_master
 from autograder.assign.points import points_differences, stamp_points
 from autograder.assign.solutions import write_solutions
 from autograder.exercises import ASSIGNMENT
@@ -42,18 +45,32 @@ def generate_release(course: Path, source: Path) -> Path:
     return course / "assignments" / ASSIGNMENT
 
 
+def language_source(source: Path, folder: Path, lang: str) -> Path:
+    """The source folder with its master notebook in one language, as nbgrader and the solutions read it."""
+    shutil.copytree(source, folder)
+    master = folder / f"{ASSIGNMENT}.ipynb"
+    nbformat.write(release_master(nbformat.read(master, as_version=4), lang), master)
+    return folder
+
+
 def build(scratch: Path) -> dict[Path, Path]:
-    """Build the source folder (the master notebook with its points stamped, the public tests' package), the
-    release and the solutions under `scratch`; where each built folder belongs in the repository."""
+    """Build the source folder (the master notebook with its points stamped, the public tests' package), and in
+    each language the release and the solutions, under `scratch`; where each built folder belongs in the
+    repository."""
     source = scratch / "source"
     shutil.copytree(SOURCE, source, ignore=shutil.ignore_patterns(PACKAGE, "__pycache__", ".ipynb_checkpoints"))
     master = source / f"{ASSIGNMENT}.ipynb"
     nbformat.write(stamp_points(nbformat.read(master, as_version=4)), master)
     write_bundle(source / PACKAGE)
-    solutions = scratch / "solutions"
-    write_solutions(master, solutions)
-    shutil.copytree(source / PACKAGE, solutions / PACKAGE)
-    return {source: SOURCE, generate_release(scratch / "course", source): RELEASE, solutions: SOLUTIONS}
+    built = {source: SOURCE}
+    for lang, folder in LANGUAGE_FOLDER.items():
+        single = language_source(source, scratch / lang / "source", lang)
+        solutions = scratch / lang / "solutions"
+        write_solutions(single / f"{ASSIGNMENT}.ipynb", solutions)
+        shutil.copytree(source / PACKAGE, solutions / PACKAGE)
+        built[generate_release(scratch / lang / "course", single)] = ROOT / "assignments" / folder / ASSIGNMENT
+        built[solutions] = ROOT / "solutions" / folder / ASSIGNMENT
+    return built
 
 
 def _files(folder: Path) -> dict[str, Path]:

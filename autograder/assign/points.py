@@ -16,9 +16,9 @@ from nbconvert.preprocessors import Preprocessor
 
 from autograder.exercises import EXERCISES
 
-# Where a line of Markdown states points: a heading's "(5 points" and a table row's last cell.
-POINTS_IN_TEXT = (re.compile(r"(\()(\d+)( points?\b)"), re.compile(r"(\|\s*(?:\*\*)?)(\d+)((?:\*\*)?\s*\|\s*)$"))
-TOTAL_ROW = re.compile(r"^\|\s*\*\*Total\*\*")
+# Where a line of Markdown states points: a heading's "(5 points" or "(5점" and a table row's last cell.
+POINTS_IN_TEXT = (re.compile(r"(\()(\d+)( points?\b|점)"), re.compile(r"(\|\s*(?:\*\*)?)(\d+)((?:\*\*)?\s*\|\s*)$"))
+TOTAL_ROW = re.compile(r"^\|\s*\*\*(Total|합계)\*\*")
 
 
 def _exercise_named(line: str):

@@ -21,7 +21,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+
 import autograder
+from autograder.assign.languages import RELEASE_LANGUAGES, release_master
 from autograder.exercises import ASSIGNMENT
 from autograder.lateness import as_datetime, utc_text
 
@@ -124,7 +127,7 @@ def write_gradebook_assignment(folder: Path, due: str) -> None:
         gradebook.update_or_create_assignment(ASSIGNMENT, duedate=as_datetime(due) if due else None)
 
 
-def init_course(folder: Path, due_text: str = "", course_id: str = "") -> Course:
+def init_course(folder: Path, due_text: str = "", course_id: str = "", lang: str = "en") -> Course:
     """Make the course folder; raises CourseError (before writing anything) when it cannot."""
     folder = folder.expanduser().resolve()
     check_outside_repository(folder)
@@ -146,6 +149,8 @@ def init_course(folder: Path, due_text: str = "", course_id: str = "") -> Course
         CONFIG.format(course_id=course_id, assignment=ASSIGNMENT, kernel=KERNEL_NAME, python=sys.executable,
                       package=PACKAGE_PARENT), encoding="utf-8")
     shutil.copytree(MASTER, folder / "source" / ASSIGNMENT, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    master = folder / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    nbformat.write(release_master(nbformat.read(master, as_version=4), lang), master)
     kernel = folder / KERNELS / KERNEL_NAME
     kernel.mkdir(parents=True)
     (kernel / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
@@ -188,12 +193,14 @@ def add_init_arguments(init: argparse.ArgumentParser) -> None:
                       help="when the assignment is due, with its time zone: '2026-12-01 23:59:00 Asia/Seoul' or "
                            "2026-12-01T23:59:00+09:00 (a time without a zone is UTC, as in nbgrader)")
     init.add_argument("--course-id", default="", metavar="ID", help="nbgrader's course id (default: the folder's name)")
+    init.add_argument("--lang", choices=RELEASE_LANGUAGES, default="en",
+                      help="the language of the course's notebook: en or ko (the master holds both)")
     init.set_defaults(run=run_init)
 
 
 def run_init(args: argparse.Namespace) -> int:
     try:
-        course = init_course(args.folder, args.due, args.course_id)
+        course = init_course(args.folder, args.due, args.course_id, args.lang)
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -425,15 +425,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "feedback.in_cases": {
         "en": "in {count} of {total} cases: {message}",
-        "ko": "{total}개 중 {count}개 경우: {message}",
+        "ko": "{total}개 경우 중 {count}개에서: {message}",
     },
     "feedback.in_all_cases_first": {
         "en": "in all {total} cases, the first: {message}",
-        "ko": "{total}개 경우 모두, 그 첫 번째: {message}",
+        "ko": "{total}개 경우 모두에서 같은 문제가 있습니다. 첫 번째 경우: {message}",
     },
     "feedback.in_cases_first": {
         "en": "in {count} of {total} cases, the first: {message}",
-        "ko": "{total}개 중 {count}개 경우, 그 첫 번째: {message}",
+        "ko": "{total}개 경우 중 {count}개에서 같은 문제가 있습니다. 첫 번째 경우: {message}",
     },
     # The structure of a model, read from the notebook's source.
     "structure.not_a_class": {
@@ -669,17 +669,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     # The public tests in the student's notebook (autograder.public).
     "public.passed": {
         "en": "{id}: the public tests pass; worth {score} / {max_score} points if the hidden tests pass too",
-        "ko": "{id}: 공개 테스트를 통과했습니다; 숨은 테스트도 통과하면 {score} / {max_score}점입니다",
+        "ko": "{id}: 공개 테스트를 통과했습니다. 숨은 테스트도 통과하면 {score} / {max_score}점입니다.",
     },
     "public.failed": {
         "en": "{id}: the public tests fail; as it stands, about {score} / {max_score} points. The grader would say:",
-        "ko": "{id}: 공개 테스트를 통과하지 못했습니다; 지금 상태로는 약 {score} / {max_score}점입니다. 채점기의 메시지:",
+        "ko": "{id}: 공개 테스트를 통과하지 못했습니다. 지금 상태로는 {score} / {max_score}점 정도입니다. 채점기는 이렇게 말합니다:",
     },
     "public.total": {
         "en": "Public tests: {score} / {max_score} points as it stands; the written question ({manual} points) is "
               "graded by your instructor. The hidden tests run the same checks on more cases.",
-        "ko": "공개 테스트: 지금 상태로 {score} / {max_score}점; 서술형 문제({manual}점)는 담당 교수자가 채점합니다. "
-              "숨은 테스트는 같은 검사를 더 많은 경우에 실행합니다.",
+        "ko": "공개 테스트 결과 지금 상태로 {score} / {max_score}점입니다. 서술형 문제({manual}점)는 담당 교수자가 "
+              "채점합니다. 숨은 테스트는 같은 검사를 더 많은 경우에 돌립니다.",
     },
     # Feedback pages and Gradescope's results.json.
     "feedback.title": {
@@ -768,7 +768,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "ko": "실행 중에 만든 코드를 실행합니다(`exec`, `eval`, `compile`)"},
     "review.ctypes": {"en": "uses ctypes", "ko": "`ctypes`를 사용합니다"},
     "review.gc_objects": {"en": "searches the interpreter's objects (gc)",
-                          "ko": "인터프리터의 객체를 뒤집니다(`gc`)"},
+                          "ko": "인터프리터의 객체를 뒤져 봅니다(`gc`)"},
     "review.frames": {"en": "inspects frames or function internals",
                       "ko": "프레임이나 함수 내부를 들여다봅니다"},
     "review.raw_fds": {"en": "uses raw file descriptors or the grader's socket",

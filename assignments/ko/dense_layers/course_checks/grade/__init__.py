@@ -1,0 +1,1 @@
+"""`autograder grade`: grade submissions with the hidden tests, student code kept out of this process."""

@@ -1,0 +1,1 @@
+"""Running student code: the machinery of processes and sandboxes, kept apart from the checks."""
