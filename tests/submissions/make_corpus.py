@@ -502,10 +502,10 @@ mistake("keras_activation_get", "took every activation from tf.keras.activations
 mistake("sigmoid_by_getattr", "reached tf.nn.sigmoid through getattr with a name built from pieces",
         "dense_forward_matmul", "forbidden.builtin_sigmoid", 8,
         edit("dense_forward_matmul", (SIGMOID, 'return getattr(tf.nn, "sig" + "moid")(z)')))
-mistake("sigmoid_by_alias", "imported TensorFlow a second time as t and called t.math.sigmoid",
+mistake("sigmoid_by_alias", "imported TensorFlow a second time as tflow and called tflow.math.sigmoid",
         "dense_forward_matmul", "forbidden.builtin_sigmoid", 8,
-        edit("dense_forward_matmul", ("def apply_activation(", "import tensorflow as t\n\n\ndef apply_activation("),
-                                      (SIGMOID, "return t.math.sigmoid(z)")))
+        edit("dense_forward_matmul", ("def apply_activation(", "import tensorflow as tflow\n\n\ndef apply_activation("),
+                                      (SIGMOID, "return tflow.math.sigmoid(z)")))
 # The sigmoid cases are zeroed by the rule, the linear case (2) fails on the missing bias: relu and tanh keep 6.
 student("forbidden_and_missing_bias", "mistake", "called tf.sigmoid, and left the bias out in the linear case",
         expected={"dense_forward_matmul": 6},
