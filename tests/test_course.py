@@ -18,9 +18,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.assign.languages import release_master
 from autograder.cli import main as cli
 from autograder.course import (KERNEL_NAME, PACKAGE_PARENT, CourseError, apply_late_penalties, check_kernel,
                                init_course, kernel_spec)
@@ -79,8 +81,9 @@ def test_the_workflow_starts_from_an_empty_folder_outside_the_repository(workflo
     assert readme_workflow()[0].startswith("autograder course init ~/")
     course = workflow["course"]
     assert PACKAGE_PARENT not in course.parents
-    assert (course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes() == \
-        (ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
+    master = nbformat.read(ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    assert nbformat.read(course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4) == \
+        release_master(master, "en"), "the course's master is the repository's, in English (the default --lang)"
 
 
 def test_the_course_releases_the_committed_student_notebook(workflow):
