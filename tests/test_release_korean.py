@@ -113,14 +113,16 @@ def test_the_grader_grades_the_korean_solution_like_the_english(tmp_path):
 
 
 def test_the_korean_release_grades_in_korean_in_a_real_kernel(tmp_path):
-    """The Korean release as nbgrader's autograde runs it: its setup cell makes the graded cells speak Korean."""
+    """The Korean release as a student and nbgrader's autograde run it: its setup cell makes the test cell and the
+    hidden tests speak Korean."""
     from nbclient import NotebookClient
 
     notebook = nbformat.read(RELEASED["ko"], as_version=4)
-    stub = next(index for index, cell in enumerate(notebook.cells) if grade_id(cell) == AUTOMATIC[0].solution_cell)
-    notebook.cells = [*notebook.cells[:stub + 1], nbformat.v4.new_code_cell(
+    graded = next(index for index, cell in enumerate(notebook.cells) if grade_id(cell) == AUTOMATIC[0].id)
+    notebook.cells = [*notebook.cells[:graded + 1], nbformat.v4.new_code_cell(
         f"from autograder.notebook import grade_exercise\ngrade_exercise({AUTOMATIC[0].id!r}, globals())")]
     NotebookClient(notebook, timeout=300, allow_errors=True,
                    resources={"metadata": {"path": str(RELEASED["ko"].parent)}}).execute()
-    output = json.dumps(notebook.cells[-1].outputs, ensure_ascii=False)
-    assert "NotImplementedError()`가 남아 있습니다" in output and "미작성" not in output, output[-2000:]
+    public, hidden = (json.dumps(cell.outputs, ensure_ascii=False) for cell in notebook.cells[-2:])
+    assert "공개 테스트를 통과하지 못했습니다" in public and "NotImplementedError()`가 남아 있습니다" in public, public[-2000:]
+    assert "NotImplementedError()`가 남아 있습니다" in hidden, hidden[-2000:]
