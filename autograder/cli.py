@@ -93,7 +93,7 @@ def _due_date(args: argparse.Namespace) -> str:
 def _after_grading(args: argparse.Namespace, results: list[dict]) -> int:
     """The gradebook (with the course's late penalties) if asked for, the export-layout CSV, the autograded
     notebooks and the reports; 1 if the gradebook was refused."""
-    from autograder.grade.batch import write_atomically
+    from autograder.writing import write_atomically
     from autograder.grade.submission import discover
     from autograder.gradebook import (GradebookMismatch, nbgrader_export_csv, write_autograded_notebooks,
                                       write_gradebook)

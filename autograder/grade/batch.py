@@ -41,6 +41,7 @@ from autograder.results import GRADER_ERROR, ExerciseResult, SubmissionResult, T
 from autograder.run.sandbox import (Limits, SandboxedWorker, UnsafeToGrade, WorkerFailed, sandbox_available,
                                     unsandboxed_refusal, unsandboxed_risks, unsandboxed_warning)
 from autograder.student import StudentFailure
+from autograder.writing import write_atomically
 
 # A generous estimate of what one student adds to the output folder (result JSON, two feedback pages).
 BYTES_PER_STUDENT = 512 * 1024
@@ -216,17 +217,6 @@ class WarmWorker:
 
 def write_result(out_dir: Path, result: dict) -> None:
     write_atomically(result_path(out_dir, result["student"]), json.dumps(result, indent=1))
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """The file whole or not at all; a failed write leaves no temporary file behind."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8", errors="backslashreplace")
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def check_output_folder(out_dir: Path, students: int) -> None:

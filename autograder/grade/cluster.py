@@ -36,13 +36,14 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.scheduler import KilledWorker
 
 from autograder.grade.batch import (GradeSettings, Progress, WarmWorker, grades_csv, kept_result, unfinished_result,
-                                    write_atomically, write_result)
+                                    write_result)
 from autograder.grade.submission import (Found, Submission, discover, parse_submission, problem_submission,
                                          read_submission_bytes, submission_digest, submission_timestamp,
                                          unreadable_submission)
 from autograder.messages import render
 from autograder.results import GRADER_ERROR
 from autograder.run.sandbox import Limits, sandbox_available
+from autograder.writing import write_atomically
 
 IN_FLIGHT_PER_WORKER = 2
 WORKERS_TIMEOUT_S = 120.0

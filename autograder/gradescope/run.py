@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import tempfile
 import time
 import traceback
@@ -22,6 +21,7 @@ from autograder.gradescope.results import CONFIG_FILE, GradescopeConfig, failure
 from autograder.grade.submission import NOT_SUBMISSIONS, SUFFIXES, choose_notebook
 from autograder.messages import as_text, render
 from autograder.results import encodable
+from autograder.writing import write_atomically
 
 DEFAULT_ROOT = Path("/autograder")
 
@@ -60,9 +60,7 @@ def grade_root(root: Path, config: GradescopeConfig, started: float) -> dict:
 
 def write_results(path: Path, results: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(encodable(results), indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, path)
+    write_atomically(path, json.dumps(encodable(results), indent=1, ensure_ascii=False))
 
 
 def main(argv: list[str] | None = None) -> int:

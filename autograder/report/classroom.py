@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from autograder.lateness import late_text
 from autograder.grade.tampering import describe_flag
 from autograder.messages import DEFAULT_LANGUAGE, render, status_label
 from autograder.results import encodable
+from autograder.writing import write_atomically
 from autograder.report.student import STYLE, feedback_html, feedback_markdown, number, with_code
 
 TROUBLE_STATUSES = ("grader_error", "crashed", "timeout")
@@ -223,24 +223,13 @@ def write_reports(out_dir: Path, results: list[dict]) -> Path:
         name = file_name_of(result["student"])
         for suffix, render_page in ((".html", feedback_html), (".md", feedback_markdown)):
             try:
-                write_text(students_dir / f"{name}{suffix}", render_page(result))
+                write_atomically(students_dir / f"{name}{suffix}", render_page(result))
             except (KeyError, TypeError, ValueError) as error:
                 print(f"warning: no feedback page for {result['student']!r}: {type(error).__name__}: {error}",
                       file=sys.stderr)
     index = out_dir / "report" / "index.html"
-    write_text(index, class_report_html(results))
+    write_atomically(index, class_report_html(results))
     return index
-
-
-def write_text(path: Path, text: str) -> None:
-    """A page written whole (beside, then renamed), whatever characters it holds."""
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_text(text, encoding="utf-8", errors="backslashreplace")
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
 
 
 def load_results(out_dir: Path) -> list[dict]:
