@@ -14,11 +14,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from autograder.cli import main as cli
 from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
 from autograder.grade.hidden import collect
-from autograder.gradescope.lock import LOCK_FILE, lock_text, mismatches
+from autograder.gradescope.lock import LOCK_FILE, lock_text, mismatches, pins
 from autograder.gradescope.results import CONFIG_FILE, GradescopeConfig
 from autograder.gradescope.run import main as run_main
 from tests.grading import SOLUTION
@@ -150,6 +152,39 @@ def test_the_lock_pins_the_versions_the_tests_run_with(autograder_zip):
     assert pins["nbgrader"] == installed("nbgrader") and pins["keras"] == installed("keras")  # a dependency's dependency
     assert f"# python {sys.version_info.major}.{sys.version_info.minor}" in shipped.splitlines()
     assert len(pins) == len(set(pins)) > 50
+    assert pins["fqdn"] == installed("fqdn")  # asked for only through an extra, jsonschema[format-nongpl]
+
+
+def test_the_lock_holds_what_its_distributions_need_with_their_extras():
+    """Read apart from the lock's own walk: each pinned distribution's requirements, and those its
+    pinned requirers switch on with an extra (`jsonschema[format-nongpl]` needs fqdn), are pinned."""
+    pinned = pins(LOCK_FILE.read_text())
+    asked = {(name, "") for name in pinned}
+    while True:
+        more = set()
+        for name, extra in asked:
+            for requirement in map(Requirement, importlib.metadata.requires(name) or []):
+                if requirement.marker is None or requirement.marker.evaluate({"extra": extra}):
+                    needed = canonicalize_name(requirement.name)
+                    more |= {(needed, "")} | {(needed, canonicalize_name(extra)) for extra in requirement.extras}
+        if more <= asked:
+            break
+        asked |= more
+    assert {name for name, _ in asked} - set(pinned) == set()
+    assert ("jsonschema", "format-nongpl") in asked
+
+
+def test_the_images_check_finds_what_the_lock_left_out():
+    """The lock made before extras were followed: Gradescope's `pip install --no-deps` left these out."""
+    left_out = {"arrow": "isoduration", "fqdn": "jsonschema[format-nongpl]", "isoduration": "jsonschema[format-nongpl]",
+                "jsonpointer": "jsonschema[format-nongpl]", "lark": "rfc3987-syntax",
+                "rfc3987-syntax": "jsonschema[format-nongpl]", "uri-template": "jsonschema[format-nongpl]",
+                "webcolors": "jsonschema[format-nongpl]"}
+    old = "".join(line for line in LOCK_FILE.read_text().splitlines(keepends=True)
+                  if line.partition("==")[0] not in left_out)
+    assert mismatches(old) == [f"{name}: needed by {asker}, not in the lock" for name, asker in left_out.items()]
+    assert mismatches(old + "fqdn==1.0\n") == [f"fqdn: {installed('fqdn')}, the lock pins 1.0"] + [
+        f"{name}: needed by {asker}, not in the lock" for name, asker in left_out.items() if name != "fqdn"]
 
 
 def test_the_images_check_finds_another_python_or_version(tmp_path):

@@ -1,11 +1,13 @@
 """`autograder gradescope lock`: the exact versions the course is tested with, for Gradescope's image.
 
-The lock pins every distribution the project's dependencies (pyproject.toml) need, transitively,
-at the version installed here, with the Python it ran on. `setup.sh` installs exactly these,
+The lock pins every distribution the project's dependencies (pyproject.toml) need, transitively and
+with the extras they are asked for with (jupyter-events needs `jsonschema[format-nongpl]`, hence
+fqdn, webcolors, ...), at the version installed here, with the Python it ran on. `setup.sh` installs exactly these,
 with that Python, so a course built in March grades in May with March's TensorFlow. A test
 fails when the lock no longer matches the installed versions: run this command again after
 an upgrade, once the tests pass. In Gradescope's image, `setup.sh` runs
-`python -m autograder.gradescope.lock --check requirements.lock` to make sure it got exactly these.
+`python -m autograder.gradescope.lock --check requirements.lock` to make sure it got exactly these,
+and nothing a pinned distribution needs is missing (`pip install --no-deps` would not say).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import importlib.metadata
 import platform
 import sys
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.requirements import Requirement
@@ -30,22 +33,62 @@ def project_requirements(pyproject: Path = PYPROJECT) -> list[Requirement]:
     return [Requirement(text) for text in tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]]
 
 
-def installed_closure(requirements: list[Requirement]) -> dict[str, str]:
-    """Every installed distribution the requirements need on this platform, by canonical name, with its version."""
-    pinned: dict[str, str] = {}
-    pending = [(requirement, frozenset(requirement.extras)) for requirement in requirements]
+def needs(distribution: importlib.metadata.Distribution, extras: frozenset[str]) -> list[Requirement]:
+    """What an installed distribution requires on this platform when asked for with these extras
+    (`jsonschema[format-nongpl]` needs fqdn, webcolors, ... beside what plain `jsonschema` needs)."""
+    environments = [{"extra": extra} for extra in extras | {""}]
+    found = []
+    for text in distribution.requires or []:
+        requirement = Requirement(text)
+        if requirement.marker is None or any(requirement.marker.evaluate(environment) for environment in environments):
+            found.append(requirement)
+    return found
+
+
+@dataclass
+class Closure:
+    """Every distribution some requirements need, transitively, with the extras they are asked for with:
+    `pinned` the installed ones with their version, `absent` the others, and for each the first
+    requirer that asked for it (`jsonschema[format-nongpl]`), to say why it is needed."""
+
+    pinned: dict[str, str] = field(default_factory=dict)
+    absent: set[str] = field(default_factory=set)
+    wanted_by: dict[str, str] = field(default_factory=dict)
+
+
+def closure(requirements: list[Requirement]) -> Closure:
+    """Walk the requirements through the installed distributions' metadata. A distribution is walked
+    again when it is asked for with an extra not walked yet, since each extra adds requirements."""
+    found = Closure()
+    walked: dict[str, frozenset[str]] = {}
+    pending = [(requirement, "the project") for requirement in requirements]
     while pending:
-        requirement, extras = pending.pop()
+        requirement, asker = pending.pop()
         name = canonicalize_name(requirement.name)
-        if name in pinned:
+        extras = frozenset(canonicalize_name(extra) for extra in requirement.extras)
+        if name in walked and extras <= walked[name]:
             continue
-        distribution = importlib.metadata.distribution(requirement.name)
-        pinned[name] = distribution.version
-        for text in distribution.requires or []:
-            needed = Requirement(text)
-            if needed.marker is None or any(needed.marker.evaluate({"extra": extra}) for extra in extras | {""}):
-                pending.append((needed, frozenset(needed.extras)))
-    return pinned
+        walked[name] = walked.get(name, frozenset()) | extras
+        found.wanted_by.setdefault(name, asker)
+        try:
+            distribution = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            found.absent.add(name)
+            continue
+        found.pinned[name] = distribution.version
+        asked_as = f"{name}[{','.join(sorted(walked[name]))}]" if walked[name] else name
+        pending += [(needed, asked_as) for needed in needs(distribution, walked[name])]
+    return found
+
+
+def installed_closure(requirements: list[Requirement]) -> dict[str, str]:
+    """Every installed distribution the requirements need on this platform, by canonical name, with its
+    version; refuses when one is not installed, since the lock would then be incomplete."""
+    found = closure(requirements)
+    if found.absent:
+        raise RuntimeError("not installed: " + ", ".join(f"{name} (needed by {found.wanted_by[name]})"
+                                                         for name in sorted(found.absent)))
+    return found.pinned
 
 
 def lock_text() -> str:
@@ -66,23 +109,36 @@ def write_lock(path: Path = LOCK_FILE) -> Path:
     return path
 
 
+def pins(lock: str) -> dict[str, str]:
+    """The lock's pins, by canonical name."""
+    found = {}
+    for line in lock.splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            found[canonicalize_name(name)] = version
+    return found
+
+
 def mismatches(lock: str) -> list[str]:
-    """How this environment differs from the lock: another Python, or a pinned distribution missing or at
-    another version."""
+    """How this environment differs from the lock: another Python, a pinned distribution missing or at
+    another version, or a distribution that a pinned one needs (with the extras it is asked for with)
+    left out of the lock, which Gradescope's `pip install --no-deps` would then never install."""
     found = []
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
     wanted = [line.removeprefix(PYTHON_LINE) for line in lock.splitlines() if line.startswith(PYTHON_LINE)]
     if wanted != [python]:
         found.append(f"Python {python} runs here, the lock was made with Python {', '.join(wanted) or '(none named)'}")
-    for line in lock.splitlines():
-        if line and not line.startswith("#"):
-            name, _, version = line.partition("==")
-            try:
-                installed = importlib.metadata.version(name)
-            except importlib.metadata.PackageNotFoundError:
-                installed = "not installed"
-            if installed != version:
-                found.append(f"{name}: {installed}, the lock pins {version}")
+    pinned = pins(lock)
+    for name, version in pinned.items():
+        try:
+            installed = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            installed = "not installed"
+        if installed != version:
+            found.append(f"{name}: {installed}, the lock pins {version}")
+    needed = closure([Requirement(name) for name in pinned])
+    for name in sorted((set(needed.pinned) | needed.absent) - set(pinned)):
+        found.append(f"{name}: needed by {needed.wanted_by[name]}, not in the lock")
     return found
 
 
