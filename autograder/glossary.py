@@ -66,6 +66,8 @@ TERMS: tuple[Term, ...] = (
     Term(("loop", "loops"), "반복문"),
     Term(("exercise",), "문제"),
     Term(("public test", "public tests"), "공개 테스트"),
+    Term(("test cell", "test cells"), "테스트 셀"),
+    Term(("checking code",), "검사 코드"),
     Term(("hidden test", "hidden tests"), "숨은 테스트"),
 )
 

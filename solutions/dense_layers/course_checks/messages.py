@@ -197,6 +197,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "`{name}` has no loop; this exercise asks you to loop over samples and neurons",
         "ko": "`{name}`에 반복문이 없습니다. 이 문제에서는 샘플과 뉴런을 반복문으로 하나씩 돌면서 계산해야 합니다.",
     },
+    "forbidden.checking_code": {
+        "en": "`{name}` uses `course_checks` ({found}), the checking code that came with the notebook for its "
+              "test cells. It is not part of an answer: the grader runs your notebook without it, so `{name}` "
+              "cannot be graded while it needs it. Write `{name}` without `course_checks`",
+        "ko": "`{name}`에서 노트북과 함께 받은 검사 코드인 `course_checks`({found})를 썼습니다. 이 코드는 테스트 "
+              "셀에서만 쓰는 것이라 답안에 들어갈 수 없습니다. 채점기는 이 코드 없이 노트북을 실행하므로, "
+              "`course_checks`가 있어야 돌아가는 `{name}`{은/는} 채점할 수 없습니다. `course_checks` 없이 "
+              "`{name}`{을/를} 작성하세요.",
+    },
     "forbidden.no_def": {
         "en": "`{name}` must be written with a `def` statement in your notebook so it can be checked",
         "ko": "`{name}`{은/는} 검사할 수 있도록 노트북 안에서 `def` 문으로 정의해야 합니다.",

@@ -8,11 +8,14 @@ sandboxed process. Both speak the requests of `autograder.run.inside.probes`, an
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol
+import sys
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Protocol
 
 from course_checks.checks.cases import process_seed
 from course_checks.checks.core import CheckFailure
 from course_checks.exercises import Exercise
+from course_checks.grade.static import is_checking_code
 from course_checks.run.inside.probes import answer
 from course_checks.run.inside.wire import encode
 
@@ -43,14 +46,46 @@ def value_of(reply: dict) -> Any:
     raise StudentFailure("error", str(reply.get("message", "your code raised an error"))[:2000])
 
 
+class _Absent:
+    """A finder that says the checking code is not there, as Python says of any module it cannot find."""
+
+    def find_spec(self, name: str, path=None, target=None):
+        if is_checking_code(name):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+@contextmanager
+def without_checking_code() -> Iterator[None]:
+    """While the student's code runs, the course's checking code cannot be imported, as in the grader's
+    sandbox: an answer that imports it, under whatever name it builds, fails here as it will there."""
+    hidden = {name: module for name, module in list(sys.modules.items()) if is_checking_code(name)}
+    if not hidden:
+        yield
+        return
+    for name in hidden:
+        del sys.modules[name]
+    finder = _Absent()
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path[:] = [entry for entry in sys.meta_path if entry is not finder]
+        sys.modules.update(hidden)
+
+
 class LocalStudent:
-    """Answers from a namespace in this process: no isolation, for trusted or in-notebook use."""
+    """Answers from a namespace in this process: no isolation, for trusted or in-notebook use. The
+    course's checking code (`course_checks`, loaded for the test cells) is out of the student's reach
+    while its code answers, as in the grader's sandbox."""
 
     def __init__(self, namespace: dict):
         self.namespace = namespace
 
     def ask(self, request: dict) -> Any:
-        return value_of(answer(self.namespace, request))
+        with without_checking_code():
+            reply = answer(self.namespace, request)
+        return value_of(reply)
 
 
 def _remembering(ask: Callable[[dict], Any]) -> Callable[[dict], Any]:

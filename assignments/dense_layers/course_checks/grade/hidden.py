@@ -18,7 +18,7 @@ from course_checks.checks.core import CheckFailure
 from course_checks.checks.mistakes import error_mistake, plain_error
 from course_checks.exercises import Exercise
 from course_checks.grade.rules import breaches_of, read_ran
-from course_checks.grade.static import Finding
+from course_checks.grade.static import CHECKING_CODE, NO_CHECKING_CODE, Finding, is_checking_code
 from course_checks.grade.structure import check_structure
 from course_checks.messages import phrase, render, section_pointer
 from course_checks.results import ExerciseResult, TestResult, summarize_exercise
@@ -120,6 +120,21 @@ def _student_failure_code(exercise: Exercise, failure: StudentFailure) -> str:
     return f"student.{failure.status}"
 
 
+# How Python says a module is absent: in the grader's sandbox, the checking code always is.
+ABSENT_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]{1,100})'")
+
+
+def checking_code_used(failure: StudentFailure) -> Finding | None:
+    """The rule every exercise has, broken at run time: the student's code imported the course's checking
+    code, which the grader's sandbox does not hold (and the public tests hide while they call the student's
+    code, see autograder.student), however the name was made. Said by the student's process, so it can
+    only cost the student."""
+    absent = ABSENT_MODULE.match(failure.message) if failure.status == "error" else None
+    if absent and is_checking_code(absent.group(1)):
+        return Finding(NO_CHECKING_CODE, CHECKING_CODE, f"import {absent.group(1)}", True)
+    return None
+
+
 def run_test(exercise: Exercise, test: HiddenTest, under_test: Callable, lang: str) -> TestResult:
     """One hidden test: passed, failed with a named mistake, or the student's code did not answer."""
     result = TestResult(test.id, test.exercise, 0.0, test.points, "passed")
@@ -130,6 +145,11 @@ def run_test(exercise: Exercise, test: HiddenTest, under_test: Callable, lang: s
         result.status, result.code = "failed", failure.code
         result.message = _failure_message(exercise, failure.code, _masked_params(failure.params), lang)
     except StudentFailure as failure:
+        used = checking_code_used(failure)
+        if used:
+            result.status, result.code = "forbidden", used.code
+            result.message = _forbidden(exercise, used, lang)
+            return result
         result.status, result.code = failure.status, _student_failure_code(exercise, failure)
         key = {"missing": "name", "error": "error"}.get(failure.status, "reason")
         said = exercise.name if failure.status == "missing" else mask_student_text(plain_error(failure.message))
@@ -147,8 +167,9 @@ def _forbidden(exercise: Exercise, finding: Finding, lang: str) -> str:
 
 
 def _zeroed(exercise: Exercise, result: TestResult, breaches: list[Finding], lang: str) -> TestResult:
-    """A test a broken rule touched scores 0; one that failed anyway keeps its own diagnosis."""
-    if result.status != "passed":
+    """A test a broken rule touched scores 0; one that failed anyway keeps its own diagnosis, except under
+    the rule against the checking code: where the grader runs, its absence is why the test failed."""
+    if result.status != "passed" and breaches[0].rule != NO_CHECKING_CODE:
         return result
     return TestResult(result.id, result.exercise, 0.0, result.max_points, "forbidden",
                       _forbidden(exercise, breaches[0], lang), breaches[0].code)

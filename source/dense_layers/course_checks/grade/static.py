@@ -30,12 +30,19 @@ KERAS_MODEL_NAMES = frozenset({"Dense", "EinsumDense", "Sequential", "Model", "F
 # A name the grader cannot follow (never bound, or an attribute of something unknown) may be one of these.
 FORBIDDEN_NAMES = {WRITTEN_OUT_SIGMOID: READY_MADE_SIGMOIDS, NO_MATRIX_PRODUCT: MATRIX_PRODUCTS,
                    NO_KERAS_LAYER: KERAS_MODEL_NAMES}
+# The course's own checking code, shipped beside the notebook for its test cells (autograder.assign.bundle
+# names the package after this). The grader runs a notebook without it: it is not part of an answer, so
+# any exercise whose code needs it breaks a rule that every exercise has.
+CHECKING_PACKAGE = "course_checks"
+NO_CHECKING_CODE = "no_checking_code"
 RULE_CODES = {
+    NO_CHECKING_CODE: "forbidden.checking_code",
     WRITTEN_OUT_SIGMOID: "forbidden.builtin_sigmoid",
     NO_MATRIX_PRODUCT: "forbidden.matrix_product",
     NO_KERAS_LAYER: "forbidden.keras_layer",
     MUST_LOOP: "forbidden.no_loop",
 }
+CHECKING_CODE = RULE_CODES[NO_CHECKING_CODE]
 # The modules that hold each rule's forbidden things: a name looked up at run time in one of them, or in a
 # module above one (`getattr(tf, name)`), may be one of them.
 RULE_HOMES = {
@@ -175,7 +182,8 @@ class Reader:
         self._known: dict[tuple[int, int], set] = {}
         self._budget = MAX_STEPS
         self._class_scopes: dict[int, Scope] = {}
-        for index, tree in enumerate(parse_cells(cells)):
+        self.trees = parse_cells(cells)
+        for index, tree in enumerate(self.trees):
             if tree is None:  # a cell that cannot be read cannot run either
                 continue
             self.module.cell = index
@@ -612,14 +620,16 @@ class _Search:
         self.visited: set[int] = set()
         self.pending: list[Code] = []
         self.loops = False
+        self.reached: list[Code] = []
 
-    def run(self, start: Code) -> None:
-        self.pending.append(start)
+    def run(self, start: Code | Klass) -> None:
+        self._follow(start)
         while self.pending:
             code = self.pending.pop()
             if id(code.node) in self.visited:
                 continue
             self.visited.add(id(code.node))
+            self.reached.append(code)
             self._read(code)
 
     def _read(self, code: Code) -> None:
@@ -643,6 +653,8 @@ class _Search:
                 chained.add(id(node.value))
             if isinstance(node, (ast.BinOp, ast.AugAssign)) and isinstance(node.op, ast.MatMult):
                 self._add(NO_MATRIX_PRODUCT, "@", True, code.cell, node)
+            if imports_checking_code(node):
+                self._add_checking(node, code.cell)
         for node in nodes:
             if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load) \
                     and id(node) not in chained:
@@ -657,6 +669,8 @@ class _Search:
             elif isinstance(value, (Code, Klass)):
                 self._follow(value)
             elif isinstance(value, External):
+                if is_checking_code(value.path):
+                    self._add_checking(node, cell)
                 for rule in self.rules:
                     if forbidden_by(rule, value.path):
                         self._add(rule, _shown(node), True, cell, node)
@@ -680,6 +694,36 @@ class _Search:
                 if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     self.pending.append(Code(member, value.scope, value.cell))
 
+    def _add_checking(self, node: ast.AST, cell: int) -> None:
+        found = _shown(node)
+        self.findings.setdefault((NO_CHECKING_CODE, found), Finding(NO_CHECKING_CODE, CHECKING_CODE, found, True, cell,
+                                                                   getattr(node, "lineno", 0)))
+
+    def cut_off(self) -> None:
+        """The reached definitions that come after a cell's top-level import of the checking code: where it
+        is absent, that import fails and the rest of its cell never runs, so they are never defined."""
+        for code in self.reached:
+            tree = self.reader.trees[code.cell] if code.scope is self.reader.module and code.cell >= 0 else None
+            if tree is None or not any(statement is code.node for statement in tree.body):
+                continue  # only a `def` of a cell's top level is known to be in that cell
+            for statement in tree.body:
+                if statement is code.node:
+                    break
+                if not isinstance(statement, (*FUNCTIONS, ast.ClassDef)) and self._runs_checking_code(statement):
+                    self._add_checking(statement, code.cell)
+                    break
+
+    def _runs_checking_code(self, statement: ast.stmt) -> bool:
+        """Whether a top-level statement imports the checking code: `import course_checks as c`, or
+        `importlib.import_module` or `__import__` of a name that is, however it is spelt."""
+        for node in (statement, *_own_nodes(statement)):
+            if imports_checking_code(node):
+                return True
+            if isinstance(node, ast.Call) and any(isinstance(value, External) and is_checking_code(value.path)
+                                                  for value in self.reader.values(node, self.reader.module)):
+                return True
+        return False
+
     def _add(self, rule: str, found: str, definite: bool, cell: int, node: ast.AST) -> None:
         if rule not in self.rules:
             return
@@ -689,28 +733,46 @@ class _Search:
             self.findings[key] = Finding(rule, RULE_CODES[rule], found, definite, cell, getattr(node, "lineno", 0))
 
 
+def is_checking_code(path: str) -> bool:
+    return path.split(".")[0] == CHECKING_PACKAGE
+
+
+def imports_checking_code(node: ast.AST) -> bool:
+    """An import statement of the checking code (whether or not what it binds is used)."""
+    if isinstance(node, ast.Import):
+        return any(is_checking_code(alias.name) for alias in node.names)
+    return isinstance(node, ast.ImportFrom) and not node.level and is_checking_code(node.module or "")
+
+
 def _shown(node: ast.AST) -> str:
     return "@" if isinstance(node, (ast.BinOp, ast.AugAssign)) else ast.unparse(node)[:60]
 
 
 def rule_findings(exercise: Exercise, cells: list[str]) -> list[Finding]:
-    """Every way the exercise's function (and what it reaches) breaks the exercise's rules.
+    """Every way the exercise's function or class (and what it reaches) breaks the exercise's rules, and
+    the rule of every exercise: no use of the course's checking code (CHECKING_PACKAGE).
 
     Definite findings first. An unfinished stub breaks nothing; a function not written with
     `def` cannot be read and breaks the rule that it must be (`forbidden.no_def`).
     """
-    if not exercise.static_rules:
-        return []
     reader = Reader(cells)
     name = exercise.name
     if name not in reader.definitions:
-        return [Finding("no_def", "forbidden.no_def", name, True)] if name in reader.assigned else []
-    start = reader.definitions[name]
-    if isinstance(start, Klass) or _is_stub(start.node):
+        bound = reader.lookup(name, reader.module, 0) if name in reader.assigned else set()
+        if any(isinstance(value, External) and is_checking_code(value.path) for value in bound):
+            return [Finding(NO_CHECKING_CODE, CHECKING_CODE, name, True)]  # `dense_shapes = course_checks....`
+        if exercise.static_rules and name in reader.assigned:
+            return [Finding("no_def", "forbidden.no_def", name, True)]
         return []
-    search = _Search(reader, exercise.static_rules)
+    start = reader.definitions[name]
+    if isinstance(start, Code) and _is_stub(start.node):
+        return []
+    search = _Search(reader, exercise.static_rules if isinstance(start, Code) else ())
     search.run(start)
+    search.cut_off()
     findings = list(search.findings.values())
-    if MUST_LOOP in exercise.static_rules and not search.loops:
+    if MUST_LOOP in exercise.static_rules and isinstance(start, Code) and not search.loops:
         findings.append(Finding(MUST_LOOP, RULE_CODES[MUST_LOOP], name, True, start.cell, start.node.lineno))
-    return sorted(findings, key=lambda f: (not f.definite, f.rule == MUST_LOOP, f.cell, f.line))
+    findings.sort(key=lambda f: (not f.definite, f.rule != NO_CHECKING_CODE, f.rule == MUST_LOOP, f.cell, f.line))
+    checking = [finding for finding in findings if finding.rule == NO_CHECKING_CODE]
+    return checking[:1] + [finding for finding in findings if finding.rule != NO_CHECKING_CODE]  # said once
