@@ -2,21 +2,23 @@
 
 1. nbgrader: `nbgrader autograde` on the notebooks, in a throwaway course folder, one
    command for the whole class (its fixed start-up is paid once, in its favour).
-2. this grader: `grade_batch`, sandboxed, with 1 worker and with one worker per core.
-3. this grader on Dask: `--cluster local:1` and `local:N` (N cores), the same submissions.
+2. this grader: the command `autograder grade`, sandboxed, with 1 worker and with one worker
+   per core, timed from its start to its class report (end to end, as an instructor waits).
+3. this grader on Dask: the same command with `--cluster local:1` and `local:N` (N cores).
 4. the floor: the same static rules and hidden tests called in one warm process, the
    notebook's cells executed in a fresh namespace, no process, no sandbox.
 
-It prints the time per submission of each and the ratios; once a batch is running (from
-its first result to its last, so that start-up and shutdown, paid once per batch, are apart)
-the throughput per core, the scaling efficiency from 1 worker to N (N workers' throughput
-over N times 1 worker's) and the cluster's overhead per submission; and the CPU time per
-submission (user and system time: nbgrader's command and kernels; the grader's process and
-its student processes; the floor's process): core-seconds, which compare a one-process floor
-fairly with N workers. It checks that this grader's scores equal nbgrader's on every (honest)
-submission and reports the peak memory of a student process (which includes the warm
-worker's shared pages, so it bounds a worker). Timings on a shared machine are noisy; CPU
-time much less so.
+By default the class is 24 honest notebooks of the corpus. It prints each one's time and the
+end-to-end ratio to nbgrader's against the target; once a batch is running (from its first
+result to its last, so that start-up and shutdown, paid once per batch, are apart) the
+throughput per core, the scaling efficiency from 1 worker to N (N workers' throughput over N
+times 1 worker's) and the cluster's overhead per submission; and the CPU time per submission
+(user and system time: nbgrader's command and kernels; the grader's command, the processes it
+waited for and its student processes; the floor's process): core-seconds, which compare a
+one-process floor fairly with N workers, and the cluster with the local grader. It checks that
+this grader's scores equal nbgrader's on every (honest) submission and reports the peak memory
+of a student process (which includes the warm worker's shared pages, so it bounds a worker).
+Timings on a shared machine are noisy; CPU time much less so.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import io
 import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,9 +39,11 @@ from pathlib import Path
 from autograder.corpus import corpus_notebooks
 from autograder.exercises import AUTOMATIC
 from autograder.nbgrader_run import autograde_with_nbgrader, stage_submissions
+from autograder.run.inside.environment import quiet_tensorflow
 
 ROOT = Path(__file__).resolve().parents[1]
 HONEST_KINDS = ("correct", "mistake")
+END_TO_END_TARGET = 10  # times nbgrader's throughput, for a class of 24 (issue 14)
 
 
 def honest_notebooks(count: int) -> list[Path]:
@@ -47,11 +52,6 @@ def honest_notebooks(count: int) -> list[Path]:
     if not chosen:
         raise SystemExit("the corpus has no honest submissions to benchmark with")
     return [chosen[i % len(chosen)] for i in range(count)]
-
-
-def run_nbgrader(notebooks: list[Path], course: Path) -> tuple[float, dict[str, dict[str, float]]]:
-    students = {f"student{index:03d}": notebook for index, notebook in enumerate(notebooks)}
-    return autograde_with_nbgrader(students, course)
 
 
 @dataclass
@@ -92,38 +92,28 @@ def run_nbgrader(notebooks: list[Path], course: Path) -> Run:
 
 
 def run_grader(notebooks: list[Path], folder: Path, workers: int, cluster: str = "") -> Run:
-    """The local grader with `workers` threads, or the cluster at `cluster` (local:N). CPU time: the
-    grader's process and every student process (as each result records it); the warm workers'
-    start-up is left out, and for the cluster only the client's process is counted."""
-    from autograder.grade.batch import GradeSettings, grade_batch
-
+    """`autograder grade` as an instructor runs it, from the command's start to its class report, with
+    `workers` warm workers or on the cluster at `cluster` (local:N). When each submission finished is
+    when its result was written. CPU time: the command and the processes it waited for (the Dask
+    workers of a local cluster among them), and every student process (as each result records it);
+    the warm workers' start-up is left out (the sandbox's processes are not the command's to wait for)."""
     submitted = stage_submissions({f"student{i:03d}": nb for i, nb in enumerate(notebooks)}, folder)
-    settings = GradeSettings(workers=workers, force=True)
-    run = Run(0.0, 0.0)
-    clock = _Clock(run.finished_at)
-    with measured(run):
-        if cluster:
-            from autograder.grade.cluster import grade_on_cluster
-
-            with contextlib.redirect_stderr(io.StringIO()):
-                results = grade_on_cluster([submitted], folder / "out", settings, cluster,
-                                           progress=lambda total: clock)
-        else:
-            results = grade_batch([submitted], folder / "out", settings, progress=lambda total: clock)
+    out = folder / "out"
+    command = [sys.executable, "-m", "autograder", "grade", str(submitted), "--out", str(out),
+               "--workers", str(workers), *(["--cluster", cluster] if cluster else [])]
+    cpu, wall = cpu_seconds(resource.RUSAGE_CHILDREN), time.perf_counter()
+    finished = subprocess.run(command, capture_output=True, text=True)
+    run = Run(time.perf_counter() - wall, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu)
+    if finished.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({finished.returncode}):\n{finished.stderr[-3000:]}")
+    written = {path: json.loads(path.read_text()) for path in out.glob("*.json")}
+    written = {path: result for path, result in written.items() if isinstance(result, dict) and "exercises" in result}
+    results = list(written.values())
+    run.finished_at = sorted(path.stat().st_mtime for path in written)
     run.scores = {r["student"]: {e: d["score"] for e, d in r["exercises"].items()} for r in results}
     run.peak_rss_kb = max(r["student_process"].get("peak_rss_kb", 0) for r in results)
     run.cpu_s += sum(r["student_process"].get("cpu_s", 0.0) for r in results)
     return run
-
-
-class _Clock:
-    """A silent progress bar that notes when each submission finished."""
-
-    def __init__(self, finished_at: list[float]):
-        self.finished_at = finished_at
-
-    def step(self, label: str) -> None:
-        self.finished_at.append(time.perf_counter())
 
 
 def run_floor(notebooks: list[Path]) -> Run:
@@ -158,11 +148,11 @@ def run_floor(notebooks: list[Path]) -> Run:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="autograder.bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=40, help="submissions to grade (default 40)")
+    parser.add_argument("--count", type=int, default=24, help="submissions to grade (default 24: a class)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="N (default: the cores)")
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "bench.json")
     args = parser.parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    quiet_tensorflow()
     notebooks = honest_notebooks(args.count)
     count, cores, many = len(notebooks), os.cpu_count() or 1, max(1, args.workers)
     sizes = sorted({1, many})
@@ -205,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         "time_vs_floor": round(grader.seconds / floor.seconds, 2),
         "cpu_s_per_submission": {"nbgrader": round(nbgrader.cpu_s / count, 3),
                                  **{f"grader_{n}": round(local[n].cpu_s / count, 3) for n in sizes},
+                                 **{f"cluster_{n}": round(cluster[n].cpu_s / count, 3) for n in cluster},
                                  "floor": round(floor.cpu_s / count, 3)},
         "throughput_per_core": {**{f"grader_{n}": per_core(local[n], n) for n in sizes},
                                 **{f"cluster_{n}": per_core(cluster[n], n) for n in cluster}},
@@ -226,8 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nper submission: nbgrader {figures['nbgrader_s_per_submission']:.3f} s, "
           f"this grader ({many} workers) {figures['grader_s_per_submission']:.3f} s, "
           f"floor {figures['floor_s_per_submission']:.3f} s")
-    print(f"throughput: {figures['throughput_vs_nbgrader']}x nbgrader's (target >= 25x); "
-          f"time: {figures['time_vs_floor']}x the floor (target <= 3x)")
+    print(f"end to end (`autograder grade`, {many} workers, from its start to its report): "
+          f"{figures['throughput_vs_nbgrader']}x nbgrader's throughput (target >= {END_TO_END_TARGET}x: "
+          f"{'met' if figures['throughput_vs_nbgrader'] >= END_TO_END_TARGET else 'not met'}); "
+          f"{figures['time_vs_floor']}x the floor's time")
     print("CPU time per submission (core-seconds): "
           + ", ".join(f"{name} {value:.2f} s" for name, value in figures["cpu_s_per_submission"].items()))
     print("throughput per core, once running (submissions per core-second): "

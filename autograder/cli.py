@@ -9,6 +9,7 @@ from pathlib import Path
 
 from autograder.grade.session import DEFAULT_BUDGET_S
 from autograder.messages import DEFAULT_LANGUAGE, LANGUAGES, render
+from autograder.run.inside.environment import quiet_tensorflow
 
 
 def _grade(args: argparse.Namespace) -> int:
@@ -246,6 +247,6 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    quiet_tensorflow()
     args = parser().parse_args(argv)
     return args.run(args)

@@ -42,6 +42,7 @@ from autograder.grade.submission import (Found, Submission, discover, parse_subm
                                          unreadable_submission)
 from autograder.messages import render
 from autograder.results import GRADER_ERROR
+from autograder.run.inside.environment import quiet_tensorflow
 from autograder.run.sandbox import Limits, sandbox_available
 from autograder.writing import write_atomically
 
@@ -135,6 +136,7 @@ class WarmWorkerPlugin(WorkerPlugin):
         self.sandbox, self.unsandboxed, self.limits = sandbox, unsandboxed, limits
 
     def setup(self, worker) -> None:
+        quiet_tensorflow()  # a worker started by `dask worker` has not set it, and imports TensorFlow to grade
         self.address = worker.address
         self.claim = _SlotClaim()
         self.jobs: queue.Queue = queue.Queue()

@@ -28,6 +28,7 @@ from pathlib import Path
 import autograder
 from autograder.messages import Phrase, as_text, phrase, render
 from autograder.run.inside import wire
+from autograder.run.inside.environment import TENSORFLOW_ENVIRONMENT
 
 PACKAGE_DIR = Path(autograder.__file__).resolve().parent
 INSIDE_ROOT = "/opt/autograder-inside"
@@ -283,7 +284,7 @@ def bwrap_command(python_args: list[str], unshare_user: bool, tmp_bytes: int,
              "--ro-bind", str(PACKAGE_DIR / "run" / "__init__.py"), str(inside / "run" / "__init__.py"),
              "--ro-bind", str(PACKAGE_DIR / "run" / "inside"), str(inside / "run" / "inside")]
     for name, value in (("PATH", "/usr/bin:/bin"), ("PYTHONPATH", INSIDE_ROOT), ("HOME", "/tmp"),
-                        ("LANG", "C.UTF-8"), ("TF_CPP_MIN_LOG_LEVEL", "3"), ("PYTHONDONTWRITEBYTECODE", "1")):
+                        ("LANG", "C.UTF-8"), ("PYTHONDONTWRITEBYTECODE", "1"), *TENSORFLOW_ENVIRONMENT.items()):
         args += ["--setenv", name, value]
     return args + ["--chdir", "/tmp", sys.executable, *python_args]
 
@@ -393,7 +394,7 @@ class SandboxedWorker:
             env = None
         else:
             command = [sys.executable, *python_args]
-            env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+            env = {**os.environ, **TENSORFLOW_ENVIRONMENT}
         self.process = subprocess.Popen(command, pass_fds=[zygote_end.fileno()], env=env,
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)

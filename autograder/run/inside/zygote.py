@@ -385,7 +385,9 @@ def main(argv: list[str]) -> int:
     pid_namespace = "--pid-namespace" in argv
     if not pid_namespace:
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from autograder.run.inside.environment import TENSORFLOW_ENVIRONMENT
+
+    os.environ.update(TENSORFLOW_ENVIRONMENT)  # as the notebook's setup cell has it, before TensorFlow is imported
     import keras
     import numpy
     import numpy.random  # noqa: F401  (warm, and readable before privileges are dropped)
