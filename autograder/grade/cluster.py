@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
+import dask
 from distributed import Client, LocalCluster, as_completed, get_worker
 from distributed.comm import CommClosedError
 from distributed.diagnostics.plugin import WorkerPlugin
@@ -47,6 +48,11 @@ from autograder.run.sandbox import Limits, sandbox_available
 from autograder.writing import write_atomically
 
 IN_FLIGHT_PER_WORKER = 2
+# Dask's own periodic work, for a local cluster: every process of it (scheduler, nannies, workers) woke up
+# 50 to 100 times a second, which cost the grading on a small machine a few percent of its cores.
+LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "200ms",
+                        "distributed.admin.system-monitor.interval": "2s",
+                        "distributed.worker.memory.monitor-interval": "1s"}
 WORKERS_TIMEOUT_S = 120.0
 # Student uids are FIRST_STUDENT_UID + slot: a cluster's slots stay clear of the local batch's.
 FIRST_CLUSTER_SLOT, LAST_CLUSTER_SLOT = 1000, 5000
@@ -137,6 +143,7 @@ class WarmWorkerPlugin(WorkerPlugin):
 
     def setup(self, worker) -> None:
         quiet_tensorflow()  # a worker started by `dask worker` has not set it, and imports TensorFlow to grade
+        _stop_profiling(worker)
         self.address = worker.address
         self.claim = _SlotClaim()
         self.jobs: queue.Queue = queue.Queue()
@@ -171,6 +178,15 @@ class WarmWorkerPlugin(WorkerPlugin):
     def teardown(self, worker) -> None:
         self.jobs.put(None)
         self.thread.join(timeout=10)
+
+
+def _stop_profiling(worker) -> None:
+    """Dask's statistical profiler samples the stack of the thread running a task every 10 ms, for the
+    dashboard: here that thread waits on the warm worker, and the profiles are never read."""
+    for name in ("profile", "profile-cycle"):
+        callback = worker.periodic_callbacks.pop(name, None)
+        if callback is not None:
+            callback.stop()
 
 
 def grade_on_worker(request: dict, settings: GradeSettings) -> dict:
@@ -222,6 +238,7 @@ def connect(address: str):
     """A client of the cluster at `address`, or of a new local cluster for `local:N`."""
     with contextlib.ExitStack() as stack:
         if address.startswith("local:"):
+            stack.enter_context(dask.config.set(LOCAL_CLUSTER_CONFIG))
             cluster = stack.enter_context(LocalCluster(
                 n_workers=int(address.removeprefix("local:")), threads_per_worker=1, processes=True,
                 host="127.0.0.1", dashboard_address=None))
@@ -241,7 +258,8 @@ def connect(address: str):
 
 
 def _worker_count(client) -> int:
-    return len(client.scheduler_info()["workers"])
+    """Asked of the scheduler after each result, so only the count, not every worker's details."""
+    return client.scheduler_info(n_workers=0)["n_workers"]
 
 
 def grade_on_cluster(paths: list[Path], out_dir: Path, settings: GradeSettings, address: str, insecure: bool = False,
