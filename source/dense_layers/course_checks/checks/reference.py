@@ -14,6 +14,17 @@ def _key(array: np.ndarray) -> tuple:
     return (array.shape, array.tobytes())
 
 
+@lru_cache(maxsize=64)
+def _dense_layer(n_in: int, units: int, activation: str):
+    """A built Keras Dense layer of this shape and activation, used for every case of that shape: building
+    and initialising a new layer per case cost the grader more than the computation itself."""
+    import tensorflow as tf
+
+    layer = tf.keras.layers.Dense(units=units, activation=activation, kernel_initializer="zeros")
+    layer.build((None, n_in))
+    return layer
+
+
 @lru_cache(maxsize=512)
 def _keras_dense_cached(x_key: tuple, w_key: tuple, b_key: tuple, activation: str) -> np.ndarray:
     import tensorflow as tf
@@ -22,8 +33,7 @@ def _keras_dense_cached(x_key: tuple, w_key: tuple, b_key: tuple, activation: st
     W = np.frombuffer(w_key[1], dtype=np.float32).reshape(w_key[0])
     B = np.frombuffer(b_key[1], dtype=np.float32).reshape(b_key[0])
     with _keras_lock:
-        layer = tf.keras.layers.Dense(units=W.shape[1], activation=activation)
-        layer.build((None, W.shape[0]))
+        layer = _dense_layer(W.shape[0], W.shape[1], activation)
         layer.set_weights([W, B])
         return np.asarray(layer(tf.constant(X)).numpy(), dtype=np.float64)
 

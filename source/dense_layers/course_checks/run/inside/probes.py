@@ -234,14 +234,43 @@ def probe_model(namespace: dict, name: str, kind: str, n_neurons: list | None,
 
 
 def call_model_function(namespace: dict, name: str, n_neurons: list, X, weights: list) -> Any:
-    """Build a plain Sequential of Dense layers with the grader's weights, and hand it to the student's function."""
+    """Build a plain Sequential of Dense layers with the grader's weights, and hand it to the student's function.
+    The model is the grader's, and so are its weights: it is not initialised at random first."""
     import tensorflow as tf
 
     function = lookup(namespace, name)
-    model = tf.keras.Sequential([tf.keras.layers.Dense(units, activation="sigmoid") for units in n_neurons])
+    model = tf.keras.Sequential([tf.keras.layers.Dense(units, activation="sigmoid", kernel_initializer="zeros")
+                                 for units in n_neurons])
     model(X)
     model.set_weights([np.asarray(w, dtype=np.float32) for w in weights])
     return to_data(_student_call(function, model))
+
+
+def reseed(seed: int) -> None:
+    """`keras.utils.set_random_seed(seed)`, except that TensorFlow's global seed is set only when it changes.
+
+    Setting it clears TensorFlow's cache of set-up operations, so that every operation after it
+    is set up again: a quarter of a correct notebook's time when it was done at every request,
+    though a student's requests all carry the same seed. Python's, NumPy's and Keras' generators
+    start again at every request (a model's first weights never depend on what was asked
+    before); TensorFlow's own stateful random operations, which Keras does not use, go on with
+    their sequence, as they do in Jupyter.
+    """
+    import random
+
+    import keras
+    from keras.src.backend.common import global_state
+    from keras.src.random import seed_generator
+    from keras.src.utils import rng_utils
+    from tensorflow.python.eager import context
+
+    if context.global_seed() != seed:
+        keras.utils.set_random_seed(seed)
+        return
+    global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, seed)
+    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    random.seed(seed)
+    np.random.seed(seed)
 
 
 def handle(namespace: dict, request: dict) -> Any:
@@ -250,7 +279,7 @@ def handle(namespace: dict, request: dict) -> Any:
 
     op = request["op"]
     if "seed" in request:
-        tf.keras.utils.set_random_seed(int(request["seed"]))
+        reseed(int(request["seed"]))
     X = tf.constant(request["X"], dtype=tf.float32) if "X" in request else None
     if op == "call":
         return call_function(namespace, request["name"], request["args"], request.get("kwargs", {}),
