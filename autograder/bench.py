@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.corpus import corpus_notebooks
-from autograder.exercises import AUTOMATIC
+from autograder.assignments import shipped
 from autograder.nbgrader_run import autograde_with_nbgrader, stage_submissions
 from autograder.run.inside.environment import quiet_tensorflow
 
@@ -120,20 +120,22 @@ def run_floor(notebooks: list[Path]) -> Run:
     """The same checks in this warm process: cells run in a fresh namespace each, no isolation."""
     import warnings
 
-    from autograder.grade.hidden import run_exercise
+    from autograder.grade.hidden import collect, run_exercise
     from autograder.grade.static import rule_findings
     from autograder.grade.submission import read_submission
     from autograder.run.inside.execute import new_namespace, run_cell
     from autograder.student import LocalStudent
 
     def grade_here(path: Path) -> None:
-        submission = read_submission("floor", path)
+        assignment = shipped()
+        submission = read_submission("floor", path, assignment)
         namespace = new_namespace("__main__")
         for index, source in enumerate(submission.cells):
             run_cell(namespace, source, index)
         student = LocalStudent(namespace)
-        for exercise in AUTOMATIC:
-            run_exercise(exercise, student, findings=rule_findings(exercise, submission.cells))
+        for exercise in assignment.automatic:
+            run_exercise(exercise, collect(assignment, exercise), student,
+                         findings=rule_findings(exercise, submission.cells))
 
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
             contextlib.redirect_stderr(io.StringIO()):
