@@ -36,9 +36,9 @@ from distributed.comm import CommClosedError
 from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.scheduler import KilledWorker
 
-from autograder.grade.batch import (GradeSettings, Progress, WarmWorker, grades_csv, kept_result, unfinished_result,
-                                    write_result)
-from autograder.grade.submission import (Found, Submission, discover, parse_submission, problem_submission,
+from autograder.grade.batch import (GradeSettings, Progress, WarmWorker, found_submissions, grades_csv, kept_result,
+                                    unfinished_result, write_result)
+from autograder.grade.submission import (Found, Submission, parse_submission, problem_submission,
                                          read_submission_bytes, submission_digest, submission_timestamp,
                                          unreadable_submission)
 from autograder.messages import render
@@ -193,11 +193,12 @@ def grade_on_worker(request: dict, settings: GradeSettings) -> dict:
     """The Dask task: one submission, from its bytes, on this worker's warm worker."""
     source = Path(request["source"])
     if request["problem"]:
-        submission = problem_submission(request["student"], source, request["problem"])
+        submission = problem_submission(request["student"], source, request["problem"], request["assignment"])
     elif request["data"] is None:
-        submission = unreadable_submission(request["student"], source, request["unreadable"])
+        submission = unreadable_submission(request["student"], source, request["unreadable"], request["assignment"])
     else:
-        submission = parse_submission(request["student"], source, request["data"], request["timestamp"])
+        submission = parse_submission(request["student"], source, request["data"], request["assignment"],
+                                      request["timestamp"])
     submission.notes += [request["note"]] if request["note"] else []
     return get_worker().plugins[plugin_name(settings)].grade(submission, settings)
 
@@ -213,7 +214,7 @@ def grader_failure(request: dict, sha256: str, message: str, settings: GradeSett
     """The result of a submission the cluster could not grade: a grader error (no grade yet, graded again by
     the next run), the details for the instructor."""
     submission = Submission(request["student"], Path(request["source"]), sha256, "unknown",
-                            timestamp=request["timestamp"])
+                            timestamp=request["timestamp"], assignment=request["assignment"])
     return unfinished_result(submission, GRADER_ERROR, render("grader.error", {}, settings.lang), "grader.error",
                              grader_error=message, settings=settings).to_json()
 
@@ -221,8 +222,10 @@ def grader_failure(request: dict, sha256: str, message: str, settings: GradeSett
 def _requests(found: list[Found]) -> Iterator[tuple[dict, str]]:
     """Each submission as the task's plain data (its bytes, and its path only as a name) and its sha256."""
     for item in found:
+        # The assignment travels with its grading folder's bytes: a node grades with exactly the client's.
         request = {"student": item.student, "source": str(item.path), "data": None, "unreadable": "",
-                   "problem": item.problem, "note": item.note, "timestamp": submission_timestamp(item.path)}
+                   "problem": item.problem, "note": item.note, "timestamp": submission_timestamp(item),
+                   "assignment": item.assignment}
         if item.problem:
             yield request, problem_submission(item.student, item.path, item.problem).sha256
             continue
@@ -267,7 +270,7 @@ def grade_on_cluster(paths: list[Path], out_dir: Path, settings: GradeSettings, 
     """Grade every submission under the paths on the cluster into out_dir; returns every result as JSON data."""
     check_address(address, insecure)
     out_dir.mkdir(parents=True, exist_ok=True)
-    found = discover(paths)
+    found = found_submissions(paths, settings)
     bar = progress(len(found))
     results: dict[str, dict] = {}
     warned = False
