@@ -39,7 +39,7 @@ def errors(replies: list[dict]) -> list[str]:
 @pytest.mark.parametrize("path", [
     ROOT / "solutions" / "dense_layers" / "dense_layers.py",
     ROOT / "source" / "dense_layers" / "dense_layers.ipynb",
-    ROOT / "autograder" / "hidden_tests" / "test_TestModel.py",
+    ROOT / "source" / "dense_layers" / "grading" / "hidden_tests" / "test_TestModel.py",
     ROOT / "autograder" / "checks" / "core.py",
     ROOT / "tests",
     ROOT / "pyproject.toml",
