@@ -9,3 +9,6 @@ c = get_config()  # noqa: F821 (nbgrader provides get_config)
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+# An assignment's grading/ folder (its exercise list, public cases and hidden tests) stays with the grader: nbgrader
+# never copies it into a release, a student's folder or feedback (with nbgrader's own defaults).
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "grading"]

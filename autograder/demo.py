@@ -15,10 +15,9 @@ import shutil
 import time
 from pathlib import Path
 
-from autograder.assign import RELEASE, SOLUTIONS
+from autograder.assignments import shipped
 from autograder.cli import main as cli_main
 from autograder.corpus import corpus_notebooks
-from autograder.exercises import ASSIGNMENT, AUTOMATIC_POINTS
 from autograder.grade.batch import summary_table
 from autograder.nbgrader_run import autograde_with_nbgrader
 from autograder.run.sandbox import sandbox_available
@@ -31,7 +30,9 @@ CORPUS_PICKS = {"mistake": 4, "accident": 1, "hostile": 1}
 def bundled_submissions(sandboxed: bool = True) -> dict[str, Path]:
     """The solution, the untouched release, and the first few corpus students of each kind; without a
     sandbox, none of the hostile ones."""
-    chosen = {"solution": SOLUTIONS / f"{ASSIGNMENT}.ipynb", "untouched_release": RELEASE / f"{ASSIGNMENT}.ipynb"}
+    name = shipped().name
+    chosen = {"solution": ROOT / "solutions" / name / f"{name}.ipynb",
+              "untouched_release": ROOT / "assignments" / name / f"{name}.ipynb"}
     for kind, count in CORPUS_PICKS.items():
         if kind == "hostile" and not sandboxed:
             continue
@@ -41,7 +42,7 @@ def bundled_submissions(sandboxed: bool = True) -> dict[str, Path]:
 
 def nbgrader_table(scores: dict[str, dict[str, float]]) -> str:
     rows = [{"student": student, "exercises": {e: {"score": s} for e, s in by_exercise.items()},
-             "score": sum(by_exercise.values()), "max_score": AUTOMATIC_POINTS}
+             "score": sum(by_exercise.values()), "max_score": shipped().automatic_points}
             for student, by_exercise in scores.items()]
     return summary_table(rows, footer=False)
 
@@ -54,7 +55,7 @@ def main(out: Path = OUT) -> int:
     started = time.perf_counter()
     seconds, scores = autograde_with_nbgrader(
         {name: submissions[name] for name in ("solution", "untouched_release")}, out / "nbgrader")
-    print(f"released: {out / 'nbgrader' / 'assignments' / ASSIGNMENT}/ "
+    print(f"released: {out / 'nbgrader' / 'assignments' / shipped().name}/ "
           f"({time.perf_counter() - started:.0f} s in all; autograde took {seconds:.1f} s)")
     print(nbgrader_table(scores))
     if sandboxed:

@@ -19,14 +19,13 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
-from autograder.exercises import ASSIGNMENT, AUTOMATIC, EXERCISES
+from autograder.assignments import SHIPPED, Assignment
 from autograder.grade.tampering import needs_review_text
 from autograder.grade.submission import file_name_of, parse_notebook_json, read_submission_bytes
 from autograder.lateness import as_datetime
 from autograder.messages import render
 from autograder.nbgrader_run import put_alembic_on_path
 
-NOTEBOOK = ASSIGNMENT
 EXPORT_COLUMNS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
                   "raw_score", "late_submission_penalty", "score", "max_score")
 
@@ -35,57 +34,63 @@ class GradebookMismatch(ValueError):
     """The gradebook's notebook has grade cells that are not this course's exercises."""
 
 
-def record_assignment(gradebook: Gradebook) -> None:
-    """The assignment, its notebook, a grade cell and a solution cell per exercise, named as in the notebook."""
-    gradebook.update_or_create_assignment(ASSIGNMENT)
-    notebook = gradebook.update_or_create_notebook(NOTEBOOK, ASSIGNMENT)
-    foreign = sorted({cell.name for cell in notebook.grade_cells} - {e.id for e in EXERCISES})
+def record_assignment(gradebook: Gradebook, assignment: Assignment) -> None:
+    """The assignment, its notebook (named like it), a grade cell and a solution cell per exercise, named as in
+    the notebook."""
+    name = assignment.name
+    gradebook.update_or_create_assignment(name)
+    notebook = gradebook.update_or_create_notebook(name, name)
+    foreign = sorted({cell.name for cell in notebook.grade_cells} - set(assignment.by_id))
     if foreign:
-        raise GradebookMismatch(f"the gradebook's {ASSIGNMENT} notebook has grade cells that are not exercises: "
+        raise GradebookMismatch(f"the gradebook's {name} notebook has grade cells that are not exercises: "
                                 f"{', '.join(foreign)}; its grade ids must be the exercise ids")
-    for exercise in EXERCISES:
-        gradebook.update_or_create_grade_cell(exercise.id, NOTEBOOK, ASSIGNMENT, max_score=float(exercise.points),
+    for exercise in assignment.exercises:
+        gradebook.update_or_create_grade_cell(exercise.id, name, name, max_score=float(exercise.points),
                                               cell_type="code" if exercise.automatic else "markdown")
-        gradebook.update_or_create_solution_cell(exercise.solution_cell, NOTEBOOK, ASSIGNMENT)
+        gradebook.update_or_create_solution_cell(exercise.solution_cell, name, name)
 
 
-def record_result(gradebook: Gradebook, result: dict) -> None:
+def record_result(gradebook: Gradebook, assignment: Assignment, result: dict) -> None:
     """A student's submission, when it was made (from its timestamp.txt, so nbgrader knows whether it was
     late), and each automatic exercise's score as its grade cell's automatic score."""
-    student = result["student"]
+    student, name = result["student"], assignment.name
     gradebook.update_or_create_student(student)
     when = {"timestamp": as_datetime(result["timestamp"])} if result.get("timestamp") else {}
-    gradebook.update_or_create_submission(ASSIGNMENT, student, **when)
-    for exercise in AUTOMATIC:
-        grade = gradebook.find_grade(exercise.id, NOTEBOOK, ASSIGNMENT, student)
+    gradebook.update_or_create_submission(name, student, **when)
+    for exercise in assignment.automatic:
+        grade = gradebook.find_grade(exercise.id, name, name, student)
         grade.auto_score = float(result["exercises"][exercise.id]["score"])
         grade.needs_manual_grade = False
     lang = result.get("language", "en")
     review = needs_review_text(result, lang)
-    for exercise in EXERCISES:
+    for exercise in assignment.exercises:
         if not exercise.automatic:  # the answer a person grades anyway: where a flag gets seen
-            comment = gradebook.find_comment(exercise.solution_cell, NOTEBOOK, ASSIGNMENT, student)
+            comment = gradebook.find_comment(exercise.solution_cell, name, name, student)
             comment.auto_comment = f"{render('report.review', {}, lang)}: {review}" if review else None
     gradebook.db.commit()
 
 
-def due_date(db_url: str) -> str:
+def due_date(db_url: str, assignment: str) -> str:
     """The assignment's due date in the gradebook, UTC as nbgrader stores it; "" when it has none."""
     put_alembic_on_path()
     with Gradebook(db_url) as gradebook:
-        assignment = next((a for a in gradebook.assignments if a.name == ASSIGNMENT), None)
-        return str(assignment.duedate) if assignment is not None and assignment.duedate else ""
+        found = next((a for a in gradebook.assignments if a.name == assignment), None)
+        return str(found.duedate) if found is not None and found.duedate else ""
 
 
-def write_gradebook(db_url: str, results: list[dict]) -> None:
+def write_gradebook(db_url: str, assignment: Assignment, results: list[dict]) -> None:
+    """The results of one assignment into the gradebook (a result of another is refused)."""
+    others = sorted({result.get("assignment", SHIPPED) for result in results} - {assignment.name})
+    if others:
+        raise GradebookMismatch(f"results of {', '.join(others) or 'no assignment'} are not {assignment.name}'s")
     put_alembic_on_path()
     with warnings.catch_warnings(), Gradebook(db_url) as gradebook:
         # nbgrader's add_submission builds its rows in a way SQLAlchemy 2 warns about, harmlessly.
         warnings.simplefilter("ignore", SAWarning)
-        record_assignment(gradebook)
+        record_assignment(gradebook, assignment)
         for result in results:
             if not result.get("grader_error"):  # no grade rather than a false 0; the next run grades it
-                record_result(gradebook, result)
+                record_result(gradebook, assignment, result)
 
 
 def feedback_output(exercise: dict) -> str:
@@ -106,7 +111,8 @@ def autograded_notebook(submitted: dict, result: dict) -> dict:
     return submitted
 
 
-def write_autograded_notebooks(course: Path, results: list[dict], submissions: dict[str, Path]) -> list[Path]:
+def write_autograded_notebooks(course: Path, assignment: Assignment, results: list[dict],
+                               submissions: dict[str, Path]) -> list[Path]:
     """course/autograded/<student>/<assignment>/<notebook>.ipynb for each notebook submission that is
     readable, so that formgrader and `nbgrader generate_feedback` can show it."""
     written = []
@@ -118,7 +124,7 @@ def write_autograded_notebooks(course: Path, results: list[dict], submissions: d
             submitted = parse_notebook_json(read_submission_bytes(path))
         except Exception:  # noqa: BLE001 - grading already said what is wrong with this file
             continue
-        target = course / "autograded" / folder_name_of(result["student"]) / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+        target = course / "autograded" / folder_name_of(result["student"]) / assignment.name / assignment.notebook
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(".ipynb.partial")
         partial.write_text(json.dumps(autograded_notebook(submitted, result), ensure_ascii=False, indent=1),
@@ -135,7 +141,7 @@ def folder_name_of(student: str) -> str:
     return student
 
 
-def nbgrader_export_csv(results: list[dict], penalties: dict[str, float] | None = None) -> str:
+def nbgrader_export_csv(assignment: Assignment, results: list[dict], penalties: dict[str, float] | None = None) -> str:
     """grades.csv as `nbgrader export` writes it, for a gradebook holding just these results and these
     late penalties (none by default).
 
@@ -145,13 +151,13 @@ def nbgrader_export_csv(results: list[dict], penalties: dict[str, float] | None 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
-    max_score = float(sum(exercise.points for exercise in EXERCISES))
+    max_score, name = float(assignment.total_points), assignment.name
     for result in sorted(results, key=lambda r: r["student"]):
         if result.get("grader_error"):  # not graded yet: no score rather than a false 0
-            writer.writerow([ASSIGNMENT, result.get("due", ""), result.get("timestamp", ""), result["student"],
+            writer.writerow([name, result.get("due", ""), result.get("timestamp", ""), result["student"],
                              "", "", "", "", "", "", max_score])
             continue
         score, penalty = float(result["score"]), float(penalties.get(result["student"], 0.0))
-        writer.writerow([ASSIGNMENT, result.get("due", ""), result.get("timestamp", ""), result["student"], "", "", "",
+        writer.writerow([name, result.get("due", ""), result.get("timestamp", ""), result["student"], "", "", "",
                          score, penalty, max(0.0, score - penalty), max_score])
     return buffer.getvalue()

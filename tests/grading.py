@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from autograder.assignments import shipped
 from autograder.grade.batch import GradeSettings, grade_batch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,3 +49,9 @@ def grade(folder: Path, out: Path, **settings) -> dict[str, dict]:
 
 def scores(result: dict) -> dict[str, float]:
     return {exercise: data["score"] for exercise, data in result["exercises"].items()}
+
+
+# The assignment the repository ships, as the tests of the Dense course read it.
+DENSE = shipped()
+ASSIGNMENT, EXERCISES, AUTOMATIC = DENSE.name, DENSE.exercises, DENSE.automatic
+AUTOMATIC_POINTS, BY_ID = DENSE.automatic_points, DENSE.by_id

@@ -19,7 +19,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.cli import main as cli
-from autograder.exercises import ASSIGNMENT, AUTOMATIC_POINTS
+from grading import ASSIGNMENT, AUTOMATIC_POINTS
 from autograder.grade import batch
 from autograder.grade.parsing import MAX_CELL_CHARS, parse_cell
 from autograder.grade.submission import file_name_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.exercises import AUTOMATIC, BY_ID
+from grading import AUTOMATIC, BY_ID, DENSE
 from autograder.grade.hidden import collect, run_exercise
 from autograder.run.inside.execute import new_namespace, run_cell
 from autograder.student import LocalStudent
@@ -24,13 +24,13 @@ def solution() -> LocalStudent:
 
 @pytest.mark.parametrize("exercise", AUTOMATIC, ids=lambda e: e.id)
 def test_the_solution_passes_every_hidden_test(solution, exercise):
-    result, tests = run_exercise(exercise, solution)
+    result, tests = run_exercise(exercise, collect(DENSE, exercise), solution)
     assert result.score == exercise.points, [t.message for t in tests if t.status != "passed"]
 
 
 @pytest.mark.parametrize("exercise", AUTOMATIC, ids=lambda e: e.id)
 def test_points_of_the_hidden_tests_add_up(exercise):
-    assert sum(test.points for test in collect(exercise)) == exercise.points
+    assert sum(test.points for test in collect(DENSE, exercise)) == exercise.points
 
 
 WRONG_ANSWERS = [
@@ -114,6 +114,6 @@ WRONG_ANSWERS = [
                          ids=[f"{e}: {m}" for e, m, _, _ in WRONG_ANSWERS])
 def test_a_wrong_answer_loses_points_and_is_named(exercise_id, mistake, replacement, code):
     exercise = BY_ID[exercise_id]
-    result, tests = run_exercise(exercise, LocalStudent(namespace_of(variant(replacement))))
+    result, tests = run_exercise(exercise, collect(DENSE, exercise), LocalStudent(namespace_of(variant(replacement))))
     assert result.score < exercise.points, f"{mistake} was not caught"
     assert code in result.codes, (mistake, result.codes, result.messages)

@@ -107,8 +107,10 @@ def grader_values(sha256: str) -> list[float]:
     """The numbers the grader sent to this submission's dense and cascade functions."""
     from autograder.checks.cases import cascade_case, dense_case, submission_inputs
     from autograder.grade.secret import submission_key
-    from autograder.hidden_tests.dense_cases import DENSE_CASES
-    from autograder.hidden_tests.test_cascade_forward import test_cascade_equals_keras
+    from grading import DENSE
+
+    DENSE_CASES = DENSE.module("hidden_tests.dense_cases").DENSE_CASES
+    test_cascade_equals_keras = DENSE.module("hidden_tests.test_cascade_forward").test_cascade_equals_keras
 
     values = []
     with submission_inputs(submission_key(sha256)):
@@ -124,9 +126,10 @@ def grader_values(sha256: str) -> list[float]:
 
 def test_the_exfiltration_feedback_shows_no_grader_input(graded, tmp_path):
     from autograder.report.classroom import write_reports
+    from grading import DENSE
 
     result = graded["exfiltration"]
-    write_reports(tmp_path, [result])
+    write_reports(tmp_path, [result], DENSE)
     pages = [json.dumps(result, ensure_ascii=False)] + [
         (tmp_path / "report" / "students" / f"exfiltration.{suffix}").read_text() for suffix in ("html", "md")]
     values = grader_values(result["sha256"])

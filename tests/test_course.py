@@ -26,7 +26,7 @@ from autograder.assign.languages import release_master
 from autograder.cli import main as cli
 from autograder.course import (KERNEL_NAME, PACKAGE_PARENT, CourseError, apply_late_penalties, check_kernel,
                                init_course, kernel_spec)
-from autograder.exercises import ASSIGNMENT, AUTOMATIC
+from grading import ASSIGNMENT, AUTOMATIC, DENSE
 from autograder.gradebook import nbgrader_export_csv, write_gradebook
 from autograder.lateness import late_text, lateness, read_timestamp, seconds_late, utc_text
 
@@ -251,8 +251,8 @@ def test_the_courses_late_penalty_is_applied_as_nbgrader_applies_it(tmp_path):
     url = f"sqlite:///{course / 'gradebook.db'}"
     results = [result_for("ada", {}, "2026-12-01 13:10:00"),
                result_for("bob", {"dense_forward_matmul": 0.0}, "2026-12-02 00:30:00")]
-    write_gradebook(url, results)
-    penalties = apply_late_penalties(course, url, ["ada", "bob"])
+    write_gradebook(url, DENSE, results)
+    penalties = apply_late_penalties(course, url, ASSIGNMENT, ["ada", "bob"])
     assert penalties == {"ada": 0.0, "bob": 80.0}
     exported = subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to=export.csv"], cwd=course,
                               capture_output=True, text=True, timeout=300,
@@ -261,7 +261,7 @@ def test_the_courses_late_penalty_is_applied_as_nbgrader_applies_it(tmp_path):
     rows = {row["student_id"]: row for row in csv.DictReader(io.StringIO((course / "export.csv").read_text()))}
     assert (rows["bob"]["late_submission_penalty"], rows["bob"]["score"]) == ("80.0", "0.0")
     assert (rows["ada"]["late_submission_penalty"], rows["ada"]["score"]) == ("0.0", "95.0")
-    own = {row["student_id"]: row for row in csv.DictReader(io.StringIO(nbgrader_export_csv(results, penalties)))}
+    own = {row["student_id"]: row for row in csv.DictReader(io.StringIO(nbgrader_export_csv(DENSE, results, penalties)))}
     assert own == rows
 
 

@@ -15,8 +15,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.cli import main as cli
-from autograder.exercises import ASSIGNMENT, AUTOMATIC, EXERCISES
-from autograder.gradebook import NOTEBOOK, GradebookMismatch, write_gradebook
+from grading import ASSIGNMENT, AUTOMATIC, EXERCISES, DENSE
+from autograder.gradebook import GradebookMismatch, write_gradebook
 from autograder.report.classroom import load_results
 from tests.grading import variant, write_submissions
 
@@ -70,10 +70,10 @@ def test_each_grade_cell_holds_its_exercises_score(graded):
     with Gradebook(url) as gradebook:
         for result in load_results(out):
             for exercise in AUTOMATIC:
-                grade = gradebook.find_grade(exercise.id, NOTEBOOK, ASSIGNMENT, result["student"])
+                grade = gradebook.find_grade(exercise.id, ASSIGNMENT, ASSIGNMENT, result["student"])
                 assert grade.auto_score == result["exercises"][exercise.id]["score"]
                 assert not grade.needs_manual_grade
-            written = gradebook.find_grade("architecture_concept", NOTEBOOK, ASSIGNMENT, result["student"])
+            written = gradebook.find_grade("architecture_concept", ASSIGNMENT, ASSIGNMENT, result["student"])
             assert written.needs_manual_grade and written.auto_score is None
 
 
@@ -89,10 +89,10 @@ def test_grading_again_keeps_manual_grades(tmp_path, graded):
     url = copy_of(url, tmp_path)
     results = load_results(out)
     with Gradebook(url) as gradebook:
-        written = gradebook.find_grade("architecture_concept", NOTEBOOK, ASSIGNMENT, "ada")
+        written = gradebook.find_grade("architecture_concept", ASSIGNMENT, ASSIGNMENT, "ada")
         written.manual_score, written.needs_manual_grade = 4.0, False
         gradebook.db.commit()
-    write_gradebook(url, results)
+    write_gradebook(url, DENSE, results)
     with Gradebook(url) as gradebook:
         assert gradebook.find_submission(ASSIGNMENT, "ada").score == results[0]["score"] + 4.0
         assert gradebook.find_submission(ASSIGNMENT, "bob").score == results[1]["score"]
@@ -101,9 +101,9 @@ def test_grading_again_keeps_manual_grades(tmp_path, graded):
 def test_a_gradebook_with_other_grade_cells_is_refused(tmp_path, graded):
     url = copy_of(graded[1], tmp_path)
     with Gradebook(url) as gradebook:
-        gradebook.add_grade_cell("cell-1f3a", NOTEBOOK, ASSIGNMENT, max_score=1.0, cell_type="code")
+        gradebook.add_grade_cell("cell-1f3a", ASSIGNMENT, ASSIGNMENT, max_score=1.0, cell_type="code")
     with pytest.raises(GradebookMismatch, match="cell-1f3a"):
-        write_gradebook(url, load_results(graded[0]))
+        write_gradebook(url, DENSE, load_results(graded[0]))
 
 
 def test_a_course_folder_gets_autograded_notebooks_that_nbgrader_turns_into_feedback(tmp_path):
@@ -117,14 +117,14 @@ def test_a_course_folder_gets_autograded_notebooks_that_nbgrader_turns_into_feed
         (folder / f"{ASSIGNMENT}.ipynb").write_text(text)
     assert cli(["grade", str(course / "submitted"), "--out", str(tmp_path / "out"), "--workers", "2",
                 "--course", str(course), "--no-report"]) == 0
-    autograded = course / "autograded" / "bob" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    autograded = course / "autograded" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert "grade_exercise" not in autograded.read_text()
     done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", ASSIGNMENT, "--force",
                            f"--CourseDirectory.root={course}"], cwd=course, capture_output=True, text=True,
                           timeout=300, env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
                                                                  f"{os.environ['PATH']}"})
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    feedback = (course / "feedback" / "bob" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
+    feedback = (course / "feedback" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     assert "dense_forward_matmul: 0 / 15 (failed)" in feedback and "bias" in feedback
     assert "grade_exercise" not in feedback
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
+from grading import AUTOMATIC, AUTOMATIC_POINTS
 from autograder.grade.submission import file_name_of
 from grading import grade, notebook, scores, variant, write_submissions
 

@@ -18,7 +18,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from autograder.cli import main as cli
-from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
+from grading import AUTOMATIC, AUTOMATIC_POINTS, DENSE
 from autograder.grade.hidden import collect
 from autograder.gradescope.lock import LOCK_FILE, lock_text, mismatches, pins
 from autograder.gradescope.results import CONFIG_FILE, GradescopeConfig
@@ -110,7 +110,7 @@ def test_zip_follows_the_specification_and_leaves_out_solutions_and_tests(autogr
     for script in ("setup.sh", "run_autograder"):
         assert entries[script].external_attr >> 16 & stat.S_IXUSR, f"{script} is not executable"
     assert "requirements.lock" in entries and "autograder/gradescope/run.py" in entries
-    assert any(name.startswith("autograder/hidden_tests/test_") for name in entries)
+    assert any(name.startswith("source/dense_layers/grading/hidden_tests/test_") for name in entries)
     assert not [name for name in entries if name.startswith(("solutions/", "tests/", "source/"))]
     assert not [name for name in entries if "__pycache__" in name]
     assert config.visibility == VISIBILITY and config.timeout_s == 5
@@ -242,7 +242,7 @@ def leaked_test_ids(text: str) -> list[str]:
     """Hidden tests whose name or parameters (their inputs and seeds) appear in the text."""
     leaked = []
     for exercise in AUTOMATIC:
-        for test in collect(exercise):
+        for test in collect(DENSE, exercise):
             function = test.id.split("::", 1)[-1]
             parameters = function[function.index("["):] if "[" in function else function
             if function in text or parameters in text:
@@ -251,7 +251,7 @@ def leaked_test_ids(text: str) -> list[str]:
 
 
 def test_hidden_test_ids_and_their_inputs_never_reach_students(graded):
-    some_test = collect(AUTOMATIC[1])[0].id
+    some_test = collect(DENSE, AUTOMATIC[1])[0].id
     assert some_test in leaked_test_ids(f"output of {some_test}: failed")
     for results in graded.values():
         assert leaked_test_ids(json.dumps(results)) == []

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_pytest(submission: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "autograder/hidden_tests",
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "autograder.grade.under_pytest",
+                           "source/dense_layers/grading/hidden_tests",
                            "--submission", str(submission)], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.exercises import AUTOMATIC_POINTS
+from grading import AUTOMATIC_POINTS
 from autograder.run.sandbox import (CGROUP_PREFIX, Limits, MemoryCgroup, SandboxedWorker, StudentProcessEnded,
                                     sandbox_available, unsandboxed_risks)
 from grading import grade, notebook, variant, write_submissions

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.cli import main as cli
-from autograder.exercises import AUTOMATIC
+from grading import AUTOMATIC, DENSE
 from autograder.glossary import english_leftovers
 from autograder.messages import phrase, render
 from autograder.report.classroom import write_reports
@@ -58,22 +58,22 @@ def visible_text(page: str) -> str:
 
 def test_korean_feedback_pages_have_no_english_outside_code():
     for result in korean_class():
-        page, markdown = feedback_html(result), feedback_markdown(result)
+        page, markdown = feedback_html(result, DENSE), feedback_markdown(result, DENSE)
         assert '<html lang="ko">' in page
         assert english_leftovers(visible_text(page)) == [], result["student"]
         assert english_leftovers(markdown) == [], result["student"]
-    page = feedback_html(korean_class()[1])
+    page = feedback_html(korean_class()[1], DENSE)
     assert "편향(B)이 빠졌습니다" in page and "오답" in page and "행렬 곱으로 계산하는 순전파" in page
     assert "failed" not in visible_text(page) and "Score" not in page
 
 
 def test_the_english_page_stays_english():
-    page = feedback_html(result_for("bob", {"dense_forward_matmul": ("failed", "dense.missing_bias", "off")}))
+    page = feedback_html(result_for("bob", {"dense_forward_matmul": ("failed", "dense.missing_bias", "off")}), DENSE)
     assert '<html lang="en">' in page and ">failed<" in page and "Forward pass by matrix multiplication" in page
 
 
 def test_korean_class_report_has_no_english_outside_code(tmp_path):
-    index = write_reports(tmp_path, korean_class()).read_text()
+    index = write_reports(tmp_path, korean_class(), DENSE).read_text()
     assert '<html lang="ko">' in index
     assert "점수 분포" in index and "시간 초과" in index
     assert english_leftovers(visible_text(index)) == []
@@ -205,14 +205,14 @@ needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None,
 
 @needs_chromium
 def test_chromium_draws_the_korean_feedback_page_with_a_korean_font(tmp_path):
-    page = feedback_html(korean_class()[2])
+    page = feedback_html(korean_class()[2], DENSE)
     assert_drawn_in_korean(probe(page, tmp_path))
     screenshot(page, tmp_path, "feedback")
 
 
 @needs_chromium
 def test_chromium_draws_the_korean_class_report_with_a_korean_font(tmp_path):
-    index = write_reports(tmp_path, korean_class()).read_text()
+    index = write_reports(tmp_path, korean_class(), DENSE).read_text()
     assert_drawn_in_korean(probe(index, tmp_path))
     screenshot(index, tmp_path, "report")
 
@@ -228,7 +228,7 @@ def test_the_font_check_fails_without_a_korean_font(tmp_path):
     (tmp_path / "fonts.conf").write_text(
         f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>{dejavu}</dir>'
         f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
-    layout = probe(feedback_html(korean_class()[2]), tmp_path,
+    layout = probe(feedback_html(korean_class()[2], DENSE), tmp_path,
                    env={**os.environ, "FONTCONFIG_FILE": str(tmp_path / "fonts.conf")})
     with pytest.raises(AssertionError):
         assert_drawn_in_korean(layout)

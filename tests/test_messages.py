@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder.exercises import EXERCISES
+from grading import EXERCISES
 from autograder.glossary import TERMS, english_leftovers, prose, terms_in_english
 from autograder.hangul import particle
-from autograder.messages import (KOREAN_TITLES, LANGUAGES, MESSAGES, blanks, exercise_title, phrase, render,
+from autograder.messages import (LANGUAGES, MESSAGES, blanks, exercise_title, phrase, render,
                                  status_label)
 from autograder.results import STATUSES
 
@@ -23,9 +23,10 @@ STUDENT_STATUSES = ("missing", "error", "crashed", "timeout")
 
 
 def codes_in_the_package() -> set[str]:
-    """String constants shaped like a message code (`dense.missing_bias`) anywhere in the package."""
+    """String constants shaped like a message code (`dense.missing_bias`) anywhere in the package or in an
+    assignment's grading folder."""
     found = set()
-    for path in PACKAGE.rglob("*.py"):
+    for path in [*PACKAGE.rglob("*.py"), *PACKAGE.parent.glob("source/*/grading/**/*.py")]:
         if path.name == "messages.py":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
@@ -131,7 +132,7 @@ def test_phrases_are_rendered_in_the_language_of_the_message():
 def test_statuses_and_titles_exist_in_korean():
     assert {status_label(status, "ko") for status in STATUSES}.isdisjoint(STATUSES)
     assert [status_label(status, "en") for status in STATUSES] == list(STATUSES)
-    assert set(KOREAN_TITLES) == {exercise.id for exercise in EXERCISES}
+    assert all(exercise.title_ko and exercise.section_title_ko for exercise in EXERCISES)
     for exercise in EXERCISES:
         assert exercise_title(exercise, "en") == exercise.title
         assert english_leftovers(exercise_title(exercise, "ko")) == []

@@ -7,7 +7,7 @@ import json
 import nbformat
 import pytest
 
-from autograder.exercises import ASSIGNMENT, BY_ID
+from grading import ASSIGNMENT, BY_ID, DENSE
 from autograder.messages import render
 from autograder.places import SECTION_HEADING, locate, notebook_places, place_text
 from autograder.report.student import feedback_markdown
@@ -87,7 +87,7 @@ def test_a_cell_that_failed_is_named_by_its_section_everywhere(graded):
     result = graded["result"]
     failed = [c for c in result["cells"] if "my own example broke" in c["message"]]
     assert [c["place"] for c in failed] == ["code cell 1 of section 2.3 “The cascade computed by hand”"]
-    page = feedback_markdown(result)
+    page = feedback_markdown(result, DENSE)
     assert "Code cell 1 of section 2.3 “The cascade computed by hand” did not run to the end" in page
     text = json.dumps(result) + page
     for stale in ("study notes", "Cell 1 of your", "(in cell "):
@@ -95,11 +95,10 @@ def test_a_cell_that_failed_is_named_by_its_section_everywhere(graded):
 
 
 def test_every_section_feedback_points_to_is_a_heading_of_the_notebook_in_both_languages():
-    from autograder.messages import KOREAN_SECTION_TITLES
     from tests.test_release import MASTER, cells_of
 
     headings = {(number, title) for cell in cells_of(MASTER) if cell["cell_type"] == "markdown"
                 for number, title in SECTION_HEADING.findall(cell["source"])}
     for exercise in BY_ID.values():
         assert (exercise.section, exercise.section_title) in headings, exercise.id
-        assert exercise.section in KOREAN_SECTION_TITLES, exercise.id
+        assert exercise.section_title_ko, exercise.id

@@ -1,6 +1,7 @@
 """Points are defined once, in the exercise list: change one exercise's points and every output follows.
 
-The test works on a copy of the repository, as an instructor would: edit `autograder/exercises.py`,
+The test works on a copy of the repository, as an instructor would: edit the exercise list
+(`source/dense_layers/grading/__init__.py`),
 see `autograder assign --check` name what disagrees, run the release, then grade the reference
 solution with nbgrader's own commands and with `autograder grade --course`, and read every output.
 """
@@ -21,7 +22,7 @@ import nbformat
 import pytest
 
 from autograder.assign.points import points_differences, stamp_points
-from autograder.exercises import ASSIGNMENT, EXERCISES
+from grading import ASSIGNMENT, DENSE, EXERCISES
 
 ROOT = Path(__file__).resolve().parents[1]
 CHANGED, OLD_POINTS, NEW_POINTS = "dense_shapes", 5, 10
@@ -42,7 +43,7 @@ def changed(tmp_path_factory) -> dict:
     copy = tmp_path_factory.mktemp("course") / "repo"
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".git", ".venv", "out", "__pycache__", "notebooks",
                                                               ".pytest_cache"))
-    exercises = copy / "autograder" / "exercises.py"
+    exercises = copy / "source" / ASSIGNMENT / "grading" / "__init__.py"
     text = exercises.read_text()
     line = f'Exercise("{CHANGED}", "Shapes of a dense layer", {OLD_POINTS}, "function",'
     assert line in text
@@ -64,7 +65,8 @@ def changed(tmp_path_factory) -> dict:
 def test_assign_check_names_each_difference_of_points(changed):
     before = changed["check_before"]
     assert before.returncode == 1
-    assert f"points: {CHANGED}: the grade cell gives {OLD_POINTS} points, autograder/exercises.py {NEW_POINTS}" \
+    assert (f"points: {CHANGED}: the grade cell gives {OLD_POINTS} points, source/{ASSIGNMENT}/grading/__init__.py "
+            f"{NEW_POINTS}") \
         in before.stdout, before.stdout
     assert f"`{CHANGED}` ({OLD_POINTS} points)" in before.stdout  # the exercise's heading
     assert f"| `{CHANGED}` | {OLD_POINTS} |" in before.stdout  # its row in the table of points
@@ -128,5 +130,5 @@ def test_gradescope_results_follow_the_new_points(changed):
 def test_stamping_rejects_nothing_it_should_keep():
     """The committed master notebook already follows the exercise list, and stamping it changes nothing."""
     master = nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    assert points_differences(master) == []
-    assert nbformat.writes(stamp_points(master)) == nbformat.writes(master)
+    assert points_differences(master, DENSE) == []
+    assert nbformat.writes(stamp_points(master, DENSE)) == nbformat.writes(master)

@@ -18,8 +18,9 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.assign import RELEASE, SOLUTIONS
-from autograder.assign.bundle import NEVER_SHIPPED, PACKAGE, module_closure
-from autograder.exercises import ASSIGNMENT, AUTOMATIC, BY_ID, CHECK_ALL_CELL
+from autograder.assign.bundle import BUNDLED_GRADING, ENTRY, PACKAGE, module_closure, never_shipped, shipped_grading
+from autograder.exercises import CHECK_ALL_CELL
+from grading import ASSIGNMENT, AUTOMATIC, BY_ID, DENSE
 from autograder.messages import MESSAGES
 from tests.grading import grade
 
@@ -72,8 +73,8 @@ WRONG_ANSWERS = {
 # What the public test must call the mistakes whose wording the issue asked for.
 NAMED = {"dense_forward_matmul": "dense.missing_bias", "cascade_forward": "dense.missing_bias",
          "dense_forward_dot": "dense.incompatible_shapes", "dense_shapes": "shapes.swapped"}
-CODES_CELL = ("import json\nfrom course_checks.public import run_public_tests\nfrom course_checks.exercises import AUTOMATIC\n"
-              "print(json.dumps({e.id: run_public_tests(e, globals()).codes for e in AUTOMATIC}))")
+CODES_CELL = ("import json\nfrom course_checks.public import run_public_tests\nfrom course_checks import ASSIGNMENT\n"
+              "print(json.dumps({e.id: run_public_tests(ASSIGNMENT, e, globals()).codes for e in ASSIGNMENT.automatic}))")
 
 
 def grade_id(cell) -> str:
@@ -202,9 +203,11 @@ def test_nbgrader_validate_fails_exactly_when_a_public_test_fails(tmp_path, wron
 def test_the_release_ships_the_public_tests_package_and_nothing_else_of_the_course():
     shipped = sorted(str(path.relative_to(RELEASE / PACKAGE)) for path in (RELEASE / PACKAGE).rglob("*.py"))
     expected = sorted(str(Path(*name.split(".")[1:], "__init__.py") if (ROOT / Path(*name.split("."))).is_dir()
-                          else Path(*name.split(".")[1:]).with_suffix(".py")) for name in module_closure())
-    assert shipped == expected
-    assert not any(name.startswith(NEVER_SHIPPED) for name in module_closure())
+                          else Path(*name.split(".")[1:]).with_suffix(".py")) for name in module_closure(ENTRY, DENSE))
+    expected += [str(Path(BUNDLED_GRADING, relative)) for relative in shipped_grading(DENSE)]
+    assert shipped == sorted(expected)
+    assert not any(never_shipped(name) for name in module_closure(ENTRY, DENSE))
+    assert not [name for name in shipped if "hidden_tests" in name]
     for path in (RELEASE / PACKAGE).rglob("*.py"):
         assert not re.search(r"^\s*(from|import)\s+autograder\b", path.read_text(), re.M), path
 
@@ -226,7 +229,7 @@ def test_the_course_secret_never_reaches_the_release():
 
 def test_no_hidden_test_case_reaches_the_release():
     """The hidden tests' cases (their seeds, sizes, activations and shares) appear in no file under assignments/."""
-    rows = {found[1] for path in (ROOT / "autograder" / "hidden_tests").glob("*.py")
+    rows = {found[1] for path in (DENSE.folder / "grading" / "hidden_tests").glob("*.py")
             for found in re.finditer(r"\((\d+, \d+, \d+, [^)\n]*?)(?:, id=|\)\s*,?$)", path.read_text(), re.M)}
     assert len(rows) > 20
     for path in (ROOT / "assignments").rglob("*"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.exercises import BY_ID
+from grading import BY_ID
 from autograder.grade.rules import Ran, breaches_of, evidence, read_ran
 from autograder.grade.static import rule_findings
 from autograder.run.inside.execute import new_namespace, run_cell

@@ -6,12 +6,13 @@ import json
 import re
 from pathlib import Path
 
-from autograder.assign import RELEASE, SOLUTIONS, SOURCE, main as assign_main
-from autograder.assign.bundle import module_closure, module_file
-from autograder.exercises import ASSIGNMENT, AUTOMATIC, EXERCISES
+from autograder.assign import ROOT as REPOSITORY, main as assign_main
+from autograder.assign.bundle import ENTRY, module_closure, module_file
+from grading import ASSIGNMENT, AUTOMATIC, EXERCISES, DENSE
 from autograder.nbgrader_run import autograde_with_nbgrader
 
 ROOT = Path(__file__).resolve().parents[1]
+SOURCE, RELEASE, SOLUTIONS = (REPOSITORY / folder / ASSIGNMENT for folder in ("source", "assignments", "solutions"))
 MASTER = SOURCE / f"{ASSIGNMENT}.ipynb"
 RELEASED = RELEASE / f"{ASSIGNMENT}.ipynb"
 SOLVED = SOLUTIONS / f"{ASSIGNMENT}.ipynb"
@@ -51,7 +52,7 @@ def shipped_secrets(master: Path) -> set[str]:
     """The secret lines, less the few generic ones the check library (shipped to students by design, as
     `course_checks`) shares with the solution, such as `for W, B in zip(weights, biases):`."""
     secrets = secret_lines(master)
-    library = {line.strip() for name in module_closure() for line in module_file(name).read_text().splitlines()}
+    library = {line.strip() for name in module_closure(ENTRY, DENSE) for line in module_file(name).read_text().splitlines()}
     generic = secrets & library
     assert len(generic) <= 4, f"the check library repeats the solution: {sorted(generic)}"
     return secrets - generic

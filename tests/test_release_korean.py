@@ -13,9 +13,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.assign import SOURCE
+from autograder.assign import ROOT as REPOSITORY
 from autograder.assign.languages import LANGUAGE_FOLDER, glossary_markdown, pairing_problems, release_master
-from autograder.exercises import ASSIGNMENT, AUTOMATIC, AUTOMATIC_POINTS
+from grading import ASSIGNMENT, AUTOMATIC, AUTOMATIC_POINTS
 from autograder.glossary import TERMS, english_leftovers
 from autograder.nbgrader_run import autograde_with_nbgrader
 
@@ -120,7 +120,7 @@ def test_the_korean_release_grades_in_korean_in_a_real_kernel(tmp_path):
     notebook = nbformat.read(RELEASED["ko"], as_version=4)
     graded = next(index for index, cell in enumerate(notebook.cells) if grade_id(cell) == AUTOMATIC[0].id)
     notebook.cells = [*notebook.cells[:graded + 1], nbformat.v4.new_code_cell(
-        f"from autograder.notebook import grade_exercise\ngrade_exercise({AUTOMATIC[0].id!r}, globals())")]
+        f"from autograder.notebook import grade_exercise\ngrade_exercise({ASSIGNMENT!r}, {AUTOMATIC[0].id!r}, globals())")]
     NotebookClient(notebook, timeout=300, allow_errors=True,
                    resources={"metadata": {"path": str(RELEASED["ko"].parent)}}).execute()
     public, hidden = (json.dumps(cell.outputs, ensure_ascii=False) for cell in notebook.cells[-2:])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder.cli import main as cli
-from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
+from grading import AUTOMATIC, AUTOMATIC_POINTS, DENSE
 from autograder.grade.submission import file_name_of
 from autograder.grade.hidden import collect
 from autograder.report.classroom import common_mistakes_text, summarize_class, write_reports
@@ -31,7 +31,7 @@ def result_for(student: str, failures: dict[str, tuple[str, str, str]] | None = 
         status, code, message = failures.get(exercise.id, ("passed", "", ""))
         own = [{"id": t.id, "exercise": exercise.id, "points": 0.0 if exercise.id in failures else t.points,
                 "max_points": t.points, "status": status, "message": message, "code": code}
-               for t in collect(exercise)]
+               for t in collect(DENSE, exercise)]
         tests += own
         exercises[exercise.id] = {"id": exercise.id, "score": sum(t["points"] for t in own),
                                   "max_score": float(exercise.points), "status": status,
@@ -53,22 +53,22 @@ CLASS = [
 
 
 def test_feedback_shows_every_exercise_its_score_and_messages():
-    page, markdown = feedback_html(CLASS[1]), feedback_markdown(CLASS[1])
+    page, markdown = feedback_html(CLASS[1], DENSE), feedback_markdown(CLASS[1], DENSE)
     for exercise in AUTOMATIC:
         assert exercise.id in page and exercise.id in markdown
     assert "off by the bias" in page and "0 / 15" in page and f"80 / {AUTOMATIC_POINTS}" in page
     assert "off by the bias" in markdown and "0 / 15" in markdown
-    assert "off by the bias" not in feedback_html(CLASS[0])
+    assert "off by the bias" not in feedback_html(CLASS[0], DENSE)
 
 
 def test_student_text_is_escaped_in_html_and_markdown():
-    for text in (feedback_html(CLASS[2]), feedback_markdown(CLASS[2])):
+    for text in (feedback_html(CLASS[2], DENSE), feedback_markdown(CLASS[2], DENSE)):
         assert "<script>" not in text and "&lt;script&gt;" in text
     assert "<script>" in SCRIPT_IN_ERROR
 
 
 def test_reports_never_show_hidden_test_ids(tmp_path):
-    write_reports(tmp_path, CLASS)
+    write_reports(tmp_path, CLASS, DENSE)
     pages = [path.read_text() for path in (tmp_path / "report").rglob("*.*")]
     assert len(pages) == 2 * len(CLASS) + 1
     assert not [page for page in pages if leaked_test_ids(page)]
@@ -95,7 +95,7 @@ def test_the_end_of_batch_summary_lists_mistakes_with_counts_in_either_language(
 
 def test_unsafe_student_ids_get_pages_inside_the_report_folder_under_their_real_name(tmp_path):
     out = tmp_path / "out"
-    write_reports(out, [result_for("../../etc/evil")])
+    write_reports(out, [result_for("../../etc/evil")], DENSE)
     pages = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     name = file_name_of("../../etc/evil")
     assert pages == ["out/report/index.html", f"out/report/students/{name}.html", f"out/report/students/{name}.md"]
@@ -131,7 +131,7 @@ def rendered_widths(html: str, folder: Path) -> dict[str, int]:
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_class_report_renders_with_its_charts_in_chromium(tmp_path):
-    html = write_reports(tmp_path, CLASS).read_text()
+    html = write_reports(tmp_path, CLASS, DENSE).read_text()
     widths = rendered_widths(html, tmp_path)
     assert set(widths) == {"chart-scores", "chart-pass-rates"}
     assert all(width > 300 for width in widths.values()), widths

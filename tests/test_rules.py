@@ -189,10 +189,11 @@ KERNEL_VARIANTS = {
 }
 SETUP = SOLUTION[:SOLUTION.index("def dense_shapes(")]
 APPLY_ACTIVATION = SOLUTION[SOLUTION.index("def apply_activation("):SOLUTION.index("def dense_forward_matmul(")]
-VERDICT = ("import json\nfrom autograder.exercises import BY_ID\nfrom autograder.grade.hidden import run_exercise\n"
+VERDICT = ("import json\nfrom autograder.assignments import shipped\nfrom autograder.grade.hidden import collect, run_exercise\n"
            "from autograder.grade.static import rule_findings\nfrom autograder.student import LocalStudent\n"
-           "exercise = BY_ID[{exercise!r}]\n"
-           "result, _ = run_exercise(exercise, LocalStudent(globals()), 'en', rule_findings(exercise, [str(c) for c in In]))\n"
+           "exercise = shipped().by_id[{exercise!r}]\n"
+           "result, _ = run_exercise(exercise, collect(shipped(), exercise), LocalStudent(globals()), 'en', "
+           "rule_findings(exercise, [str(c) for c in In]))\n"
            "print(json.dumps({{'score': result.score, 'codes': result.codes, 'messages': result.messages}}))")
 
 
@@ -230,21 +231,21 @@ def test_a_rule_costs_the_same_in_a_jupyter_kernel(kernel_verdicts, graded, stud
 # The same variants through the public tests of the release (the grader's checks on visible cases, in the
 # graded cells a student runs before submitting): the rule is named, and it costs the same cases.
 
-PUBLIC_VERDICT = ("import json\nfrom course_checks.exercises import BY_ID\n"
+PUBLIC_VERDICT = ("import json\nfrom course_checks import ASSIGNMENT\n"
                   "from course_checks.public import run_public_tests\n"
-                  "verdict = run_public_tests(BY_ID[{exercise!r}], globals())\n"
+                  "verdict = run_public_tests(ASSIGNMENT, ASSIGNMENT.by_id[{exercise!r}], globals())\n"
                   "print(json.dumps({{'score': verdict.score, 'codes': verdict.codes, 'messages': verdict.messages}}))")
 
 
 def public_score(exercise_id: str, score: float) -> float:
     """What the public cases leave: all, none, or (a ready-made sigmoid) the cases that ask for no sigmoid."""
-    from autograder.exercises import BY_ID
+    from grading import BY_ID, DENSE
     from autograder.public import public_tests
 
     exercise = BY_ID[exercise_id]
     if score in (0.0, float(exercise.points)):
         return score
-    return round(sum(t.points for t in public_tests(exercise) if dict(t.params)["activation"] != "sigmoid"), 6)
+    return round(sum(t.points for t in public_tests(DENSE, exercise) if dict(t.params)["activation"] != "sigmoid"), 6)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.exercises import AUTOMATIC_POINTS
+from grading import AUTOMATIC_POINTS
 from autograder.grade.session import MAX_STARTS
 from grading import grade, notebook, variant, write_submissions
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.exercises import BY_ID
+from grading import BY_ID
 from autograder.grade.static import COURSE_NAMES, External, Reader, rule_findings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,9 +2,11 @@
 
 The release is nbgrader's own `generate_assignment` (solutions replaced by stubs, hidden
 tests removed), from the master notebook with its points stamped from the exercise list
-(see `autograder.assign.points`), once per language: the master holds the course in English and
-in Korean, and `autograder.assign.languages` picks one (assignments/<assignment>/ and
-assignments/ko/<assignment>/, the same for solutions/). The solutions come from the same notebook through a short list of
+(see `autograder.assign.points`), for every assignment of `source/` (or those named), once per
+language: the master holds the course in English and, where it has them, Korean cells, and
+`autograder.assign.languages` picks one (assignments/<assignment>/ and assignments/ko/<assignment>/,
+the same for solutions/). An assignment's `grading/` folder never reaches the release or the
+solutions: it stays with the grader. The solutions come from the same notebook through a short list of
 preprocessors in nbgrader's style (see `autograder.assign.solutions`). Both carry
 `course_checks`, the public tests' package (see `autograder.assign.bundle`), which is also
 written beside the master notebook so that nbgrader's own commands find it there.
@@ -23,53 +25,57 @@ from pathlib import Path
 import nbformat
 
 from autograder.assign.bundle import PACKAGE, write_bundle
-from autograder.assign.languages import LANGUAGE_FOLDER, release_master
+from autograder.assign.languages import LANGUAGE_FOLDER, languages_of, release_master
 from autograder.assign.points import points_differences, stamp_points
 from autograder.assign.solutions import write_solutions
-from autograder.exercises import ASSIGNMENT
+from autograder.assignments import GRADING, SHIPPED, Assignment, AssignmentError, available, find
 from autograder.grade.secret import ensure_course_secret
-from autograder.nbgrader_run import NbgraderFailed, new_course, run_nbgrader
+from autograder.nbgrader_run import NbgraderFailed, run_nbgrader
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE = ROOT / "source" / ASSIGNMENT
-RELEASE = ROOT / "assignments" / ASSIGNMENT
-SOLUTIONS = ROOT / "solutions" / ASSIGNMENT
+SOURCE_ROOT = ROOT / "source"
+# The shipped assignment's folders (the demo, the tests and the README's examples use them).
+SOURCE, RELEASE, SOLUTIONS = (ROOT / folder / SHIPPED for folder in ("source", "assignments", "solutions"))
 
 
-def generate_release(course: Path, source: Path) -> Path:
+def generate_release(course: Path, source: Path, name: str) -> Path:
     """Run `nbgrader generate_assignment` in a scratch course folder holding this source folder; the release's folder."""
-    new_course(course)
-    shutil.rmtree(course / "source" / ASSIGNMENT)
-    shutil.copytree(source, course / "source" / ASSIGNMENT)
-    run_nbgrader("generate_assignment", course)
-    return course / "assignments" / ASSIGNMENT
+    shutil.copytree(source, course / "source" / name)
+    shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    run_nbgrader("generate_assignment", course, name)
+    return course / "assignments" / name
 
 
-def language_source(source: Path, folder: Path, lang: str) -> Path:
+def language_source(source: Path, folder: Path, lang: str, name: str) -> Path:
     """The source folder with its master notebook in one language, as nbgrader and the solutions read it."""
     shutil.copytree(source, folder)
-    master = folder / f"{ASSIGNMENT}.ipynb"
+    master = folder / f"{name}.ipynb"
     nbformat.write(release_master(nbformat.read(master, as_version=4), lang), master)
     return folder
 
 
-def build(scratch: Path) -> dict[Path, Path]:
-    """Build the source folder (the master notebook with its points stamped, the public tests' package), and in
-    each language the release and the solutions, under `scratch`; where each built folder belongs in the
-    repository."""
+def build(scratch: Path, assignment: Assignment) -> dict[Path, Path]:
+    """Build the assignment's source folder (the master notebook with its points stamped, the public tests'
+    package), and in each language its master holds the release and the solutions, under `scratch`; where each
+    built folder belongs in the repository."""
+    name = assignment.name
     source = scratch / "source"
-    shutil.copytree(SOURCE, source, ignore=shutil.ignore_patterns(PACKAGE, "__pycache__", ".ipynb_checkpoints"))
-    master = source / f"{ASSIGNMENT}.ipynb"
-    nbformat.write(stamp_points(nbformat.read(master, as_version=4)), master)
-    write_bundle(source / PACKAGE)
-    built = {source: SOURCE}
-    for lang, folder in LANGUAGE_FOLDER.items():
-        single = language_source(source, scratch / lang / "source", lang)
+    shutil.copytree(assignment.folder, source, ignore=shutil.ignore_patterns(PACKAGE, "__pycache__",
+                                                                             ".ipynb_checkpoints"))
+    master = source / assignment.notebook
+    notebook = stamp_points(nbformat.read(master, as_version=4), assignment)
+    nbformat.write(notebook, master)
+    write_bundle(source / PACKAGE, assignment)
+    built = {source: assignment.folder}
+    for lang in languages_of(notebook):
+        folder = LANGUAGE_FOLDER[lang]
+        single = language_source(source, scratch / lang / "source", lang, name)
+        shutil.rmtree(single / GRADING)  # the exercise list, public cases and hidden tests stay with the grader
         solutions = scratch / lang / "solutions"
-        write_solutions(single / f"{ASSIGNMENT}.ipynb", solutions)
+        write_solutions(single / assignment.notebook, solutions)
         shutil.copytree(source / PACKAGE, solutions / PACKAGE)
-        built[generate_release(scratch / lang / "course", single)] = ROOT / "assignments" / folder / ASSIGNMENT
-        built[solutions] = ROOT / "solutions" / folder / ASSIGNMENT
+        built[generate_release(scratch / lang / "course", single, name)] = ROOT / "assignments" / folder / name
+        built[solutions] = ROOT / "solutions" / folder / name
     return built
 
 
@@ -90,31 +96,55 @@ def differences(built: Path, committed: Path) -> list[str]:
     return found
 
 
+def chosen_assignments(names: list[str]) -> list[Assignment]:
+    """The assignments of the repository's source/ that are named, or all of them."""
+    if names:
+        return [find(name, [SOURCE_ROOT]) for name in names]
+    return list(available([SOURCE_ROOT]).values())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="autograder assign", description=__doc__)
+    parser.add_argument("names", nargs="*", metavar="ASSIGNMENT",
+                        help="the assignments of source/ to release (default: every one)")
     parser.add_argument("--check", action="store_true", help="only say whether the release is in sync")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="autograder-assign-") as scratch:
-        try:
-            built = build(Path(scratch))
-        except NbgraderFailed as error:
-            print(f"error: could not release {SOURCE}: {error}", file=sys.stderr)
-            return 1
-        disagreements = points_differences(nbformat.read(SOURCE / f"{ASSIGNMENT}.ipynb", as_version=4))
-        for line in disagreements:
-            print(f"points: {line}")
-        if disagreements and not args.check:
-            print("the points are defined in autograder/exercises.py: the master notebook now follows it")
-        if args.check:
-            stale = [line for folder, target in built.items() for line in differences(folder, target)]
-            for line in stale:
-                print(line)
-            print("the release and the solutions are out of date: run `make release`" if stale
-                  else "the release and the solutions are in sync with source/")
-            return 1 if stale else 0
-        for folder, target in built.items():
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(folder, target)
-            print(f"wrote {target.relative_to(ROOT)}/")
+    try:
+        assignments = chosen_assignments(args.names)
+    except AssignmentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    stale: list[str] = []
+    for assignment in assignments:
+        with tempfile.TemporaryDirectory(prefix="autograder-assign-") as scratch:
+            try:
+                built = build(Path(scratch), assignment)
+            except (NbgraderFailed, ValueError) as error:
+                print(f"error: could not release {assignment.folder}: {error}", file=sys.stderr)
+                return 1
+            disagreements = points_differences(nbformat.read(assignment.master, as_version=4), assignment)
+            for line in disagreements:
+                print(f"points: {line}")
+            if disagreements and not args.check:
+                print(f"the points are defined in {points_file(assignment)}: the master notebook now follows it")
+            if args.check:
+                stale += [line for folder, target in built.items() for line in differences(folder, target)]
+                continue
+            for folder, target in built.items():
+                shutil.rmtree(target, ignore_errors=True)
+                shutil.copytree(folder, target)
+                print(f"wrote {target.relative_to(ROOT)}/")
+    if args.check:
+        for line in stale:
+            print(line)
+        print("the release and the solutions are out of date: run `make release`" if stale
+              else "the release and the solutions are in sync with source/")
+        return 1 if stale else 0
     print(f"course secret (each submission's hidden inputs; keep it, never publish it): {ensure_course_secret()}")
     return 0
+
+
+def points_file(assignment: Assignment) -> str:
+    """Where the assignment's points are defined, as the instructor would open it."""
+    path = assignment.folder / GRADING / "__init__.py"
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)

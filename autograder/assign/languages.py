@@ -31,6 +31,11 @@ def language_of(cell) -> str | None:
     return cell.metadata.get("lang")
 
 
+def languages_of(notebook) -> list[str]:
+    """The languages a master notebook is released in: English, and Korean when it has Korean cells."""
+    return [lang for lang in RELEASE_LANGUAGES if lang == "en" or any(language_of(c) == lang for c in notebook.cells)]
+
+
 class SelectLanguage(Preprocessor):
     """Keep the shared cells and those of one language; the setup cell sets that language for the test cells."""
 

@@ -25,11 +25,10 @@ import nbformat
 
 import autograder
 from autograder.assign.languages import RELEASE_LANGUAGES, release_master
-from autograder.exercises import ASSIGNMENT
+from autograder.assignments import GRADING, REPOSITORY_SOURCE, SHIPPED, AssignmentError, find
 from autograder.lateness import as_datetime, utc_text
 
 PACKAGE_PARENT = Path(autograder.__file__).resolve().parents[1]
-MASTER = PACKAGE_PARENT / "source" / ASSIGNMENT
 KERNEL_NAME = "autograder-grading"
 KERNELS = Path("jupyter") / "kernels"
 STUDENT_DATA = ("submitted/", "autograded/", "feedback/", "gradebook.db", "grades/", "*.csv")
@@ -49,10 +48,13 @@ c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.root = str(COURSE)
 c.CourseDirectory.source_directory = "source"  # the master notebooks, with solutions and hidden tests
 c.CourseDirectory.release_directory = "release"  # `nbgrader generate_assignment` writes what students get here
-c.CourseDirectory.submitted_directory = "submitted"  # submitted/<student>/{assignment}/, with timestamp.txt
+c.CourseDirectory.submitted_directory = "submitted"  # submitted/<student>/<assignment>/, with timestamp.txt
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.db_url = "sqlite:///" + str(COURSE / "gradebook.db")
+# Each assignment's {grading}/ folder (its exercise list, public cases, hidden tests) is the grader's alone:
+# nbgrader never copies it into a release, a student's folder or feedback.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "{grading}"]
 # nbgrader's exchange, if students fetch and submit through it (release_assignment, collect, release_feedback):
 # c.Exchange.root = "/srv/nbgrader/exchange"
 
@@ -81,6 +83,7 @@ class Course:
     folder: Path
     course_id: str
     due: str
+    assignments: tuple[str, ...] = (SHIPPED,)
 
 
 def check_outside_repository(folder: Path) -> None:
@@ -114,7 +117,7 @@ def check_kernel(spec: dict) -> None:
                           f"package: {(done.stderr.strip().splitlines() or [done.stdout.strip()])[-1]}")
 
 
-def write_gradebook_assignment(folder: Path, due: str) -> None:
+def write_gradebook_assignment(folder: Path, assignment: str, due: str) -> None:
     """The assignment in the course's gradebook, with its due date (nbgrader's `db assignment add`)."""
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import SAWarning
@@ -124,18 +127,21 @@ def write_gradebook_assignment(folder: Path, due: str) -> None:
     put_alembic_on_path()
     with warnings.catch_warnings(), Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
         warnings.simplefilter("ignore", SAWarning)
-        gradebook.update_or_create_assignment(ASSIGNMENT, duedate=as_datetime(due) if due else None)
+        gradebook.update_or_create_assignment(assignment, duedate=as_datetime(due) if due else None)
 
 
-def init_course(folder: Path, due_text: str = "", course_id: str = "", lang: str = "en") -> Course:
-    """Make the course folder; raises CourseError (before writing anything) when it cannot."""
+def init_course(folder: Path, due_text: str = "", course_id: str = "", lang: str = "en",
+                assignments: tuple[str, ...] = (SHIPPED,)) -> Course:
+    """Make the course folder with the repository's assignments named (each with the same due date); raises
+    CourseError (before writing anything) when it cannot."""
     folder = folder.expanduser().resolve()
     check_outside_repository(folder)
     if folder.exists() and any(folder.iterdir()):
         raise CourseError(f"{folder} is not empty: give a new folder for the course")
-    if not (MASTER / f"{ASSIGNMENT}.ipynb").is_file():
-        raise CourseError(f"the master notebook {MASTER / f'{ASSIGNMENT}.ipynb'} is missing: run this from the "
-                          "package's checkout")
+    try:
+        chosen = [find(name, [REPOSITORY_SOURCE]) for name in assignments]
+    except AssignmentError as error:
+        raise CourseError(f"{error}: run this from the package's checkout") from error
     try:
         due = utc_text(due_text) if due_text else ""
     except ValueError as error:
@@ -146,18 +152,21 @@ def init_course(folder: Path, due_text: str = "", course_id: str = "", lang: str
     course_id = course_id or course_id_for(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "nbgrader_config.py").write_text(
-        CONFIG.format(course_id=course_id, assignment=ASSIGNMENT, kernel=KERNEL_NAME, python=sys.executable,
-                      package=PACKAGE_PARENT), encoding="utf-8")
-    shutil.copytree(MASTER, folder / "source" / ASSIGNMENT, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    master = folder / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    nbformat.write(release_master(nbformat.read(master, as_version=4), lang), master)
+        CONFIG.format(course_id=course_id, assignment=chosen[0].name, kernel=KERNEL_NAME, python=sys.executable,
+                      package=PACKAGE_PARENT, grading=GRADING), encoding="utf-8")
+    for assignment in chosen:
+        shutil.copytree(assignment.folder, folder / "source" / assignment.name,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        master = folder / "source" / assignment.name / assignment.notebook
+        nbformat.write(release_master(nbformat.read(master, as_version=4), lang), master)
     kernel = folder / KERNELS / KERNEL_NAME
     kernel.mkdir(parents=True)
     (kernel / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
     (folder / ".gitignore").write_text("# students' work and grades stay out of any repository of the course\n"
                                        + "\n".join(STUDENT_DATA) + "\n", encoding="utf-8")
-    write_gradebook_assignment(folder, due)
-    return Course(folder, course_id, due)
+    for assignment in chosen:
+        write_gradebook_assignment(folder, assignment.name, due)
+    return Course(folder, course_id, due, tuple(assignment.name for assignment in chosen))
 
 
 def course_config(course: Path):
@@ -170,7 +179,7 @@ def course_config(course: Path):
     return PyFileConfigLoader("nbgrader_config.py", path=str(course.resolve())).load_config()
 
 
-def apply_late_penalties(course: Path, db_url: str, students: list[str]) -> dict[str, float]:
+def apply_late_penalties(course: Path, db_url: str, assignment: str, students: list[str]) -> dict[str, float]:
     """nbgrader's own late-penalty step (AssignLatePenalties, set up by the course's nbgrader_config.py), as
     `nbgrader autograde` runs it after the scores are in; returns each student's penalty from the gradebook."""
     import nbformat
@@ -179,11 +188,11 @@ def apply_late_penalties(course: Path, db_url: str, students: list[str]) -> dict
 
     config = course_config(course)
     for student in students:
-        resources = {"nbgrader": {"notebook": ASSIGNMENT, "assignment": ASSIGNMENT, "student": student,
+        resources = {"nbgrader": {"notebook": assignment, "assignment": assignment, "student": student,
                                   "db_url": db_url}}
         AssignLatePenalties(config=config).preprocess(nbformat.v4.new_notebook(), resources)
     with Gradebook(db_url) as gradebook:
-        return {student: float(gradebook.find_submission(ASSIGNMENT, student).late_submission_penalty or 0.0)
+        return {student: float(gradebook.find_submission(assignment, student).late_submission_penalty or 0.0)
                 for student in students}
 
 
@@ -195,18 +204,23 @@ def add_init_arguments(init: argparse.ArgumentParser) -> None:
     init.add_argument("--course-id", default="", metavar="ID", help="nbgrader's course id (default: the folder's name)")
     init.add_argument("--lang", choices=RELEASE_LANGUAGES, default="en",
                       help="the language of the course's notebook: en or ko (the master holds both)")
+    init.add_argument("--assignment", action="append", dest="assignments", metavar="NAME",
+                      help=f"an assignment of the repository's source/ to put in the course (repeatable; default "
+                           f"{SHIPPED}); add one later by copying its folder into the course's source/")
     init.set_defaults(run=run_init)
 
 
 def run_init(args: argparse.Namespace) -> int:
     try:
-        course = init_course(args.folder, args.due, args.course_id, args.lang)
+        course = init_course(args.folder, args.due, args.course_id, args.lang,
+                             tuple(args.assignments or (SHIPPED,)))
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"course {course.course_id!r} in {course.folder}")
-    print(f"  assignment {ASSIGNMENT}: due {course.due + ' UTC' if course.due else '(no due date)'}")
-    print(f"  master notebook: {course.folder / 'source' / ASSIGNMENT}/")
+    for name in course.assignments:
+        print(f"  assignment {name}: due {course.due + ' UTC' if course.due else '(no due date)'}")
+        print(f"  master notebook: {course.folder / 'source' / name}/")
     print(f"  grading kernel: {KERNEL_NAME} ({sys.executable}, autograder from {PACKAGE_PARENT})")
-    print(f"next: cd {course.folder} && nbgrader generate_assignment {ASSIGNMENT}")
+    print(f"next: cd {course.folder} && nbgrader generate_assignment {course.assignments[0]}")
     return 0

@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from autograder.exercises import AUTOMATIC, AUTOMATIC_POINTS
-from autograder.grade.hidden import mask_student_text, run_exercise
+from autograder.assignments import available
+from autograder.grade.hidden import collect, mask_student_text, run_exercise
 from autograder.grade.secret import course_secret, submission_key
 from autograder.grade.session import DEFAULT_BUDGET_S, RemoteStudent
 from autograder.grade.static import rule_findings
 from autograder.grade.tampering import needs_review_text, review_flags
-from autograder.grade.submission import Submission, discover, file_name_of, submission_of
+from autograder.grade.submission import Assignments, Found, Submission, discover, file_name_of, submission_of
 from autograder.lateness import late_text, lateness
 from autograder.messages import as_text, render
 from autograder.places import locate, place_text
@@ -61,14 +61,28 @@ class GradeSettings:
     limits: Limits = Limits()
     # The course secret, read where the grading starts (so Dask workers draw the inputs the course does); never shown.
     inputs_secret: bytes = field(default_factory=course_secret, repr=False)
+    # The assignments submissions may be of (each carries its grading folder's bytes, so a Dask worker grades
+    # with exactly the client's), and which of them this batch grades: None every one, "" those of none.
+    assignments: Assignments = field(default_factory=lambda: Assignments(available()), repr=False)
+    only: str | None = None
+
+
+def found_submissions(paths: list[Path], settings: GradeSettings) -> list[Found]:
+    """The submissions under the paths that this batch grades (see `GradeSettings.only`)."""
+    found = discover(paths, settings.assignments)
+    if settings.only is None:
+        return found
+    return [item for item in found if (item.assignment.name if item.assignment else "") == settings.only]
 
 
 def unanswered(submission: Submission, status: str, message: str, code: str) -> list[TestResult]:
-    """Every test at 0 with the same status, for a submission that could not be run at all."""
-    from autograder.grade.hidden import collect
-
+    """Every test at 0 with the same status, for a submission that could not be run at all (none when its
+    assignment cannot be told)."""
+    assignment = submission.assignment
+    if assignment is None:
+        return []
     return [TestResult(t.id, t.exercise, 0.0, t.points, status, message, code)
-            for exercise in AUTOMATIC for t in collect(exercise)]
+            for exercise in assignment.automatic for t in collect(assignment, exercise)]
 
 
 class GraderFault(Exception):
@@ -87,6 +101,7 @@ def _place(submission: Submission, index: int) -> dict | None:
 def grade_submission(submission: Submission, worker: SandboxedWorker, settings: GradeSettings) -> SubmissionResult:
     """Static checks, then the submission's cells and hidden tests in a sandboxed process."""
     started = time.monotonic()
+    assignment = submission.assignment
     tests: list[TestResult] = []
     exercises: dict[str, ExerciseResult] = {}
     problems: list[str] = []
@@ -99,16 +114,16 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
         try:
             student._start()
             inputs_key = submission_key(submission.sha256, settings.inputs_secret)
-            for exercise in AUTOMATIC:
+            for exercise in assignment.automatic:
                 findings = rule_findings(exercise, submission.cells)  # parses through structure.parse_cells
-                result, exercise_tests = run_exercise(exercise, student, settings.lang, findings, inputs_key,
-                                                      submission.cells)
+                result, exercise_tests = run_exercise(exercise, collect(assignment, exercise), student, settings.lang,
+                                                      findings, inputs_key, submission.cells)
                 exercises[exercise.id] = result
                 tests += exercise_tests
         finally:
             student.close()
     if not exercises:
-        for exercise in AUTOMATIC:
+        for exercise in assignment.automatic:
             own = [t for t in tests if t.exercise == exercise.id]
             exercises[exercise.id] = summarize_exercise(exercise.id, float(exercise.points), own, settings.lang)
     cells = [{"index": o.index, "place": place_text(_place(submission, o.index), settings.lang), "status": o.status,
@@ -120,8 +135,8 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
     for test in tests:
         test.message = locate(test.message, submission.places, settings.lang)
     return SubmissionResult(
-        student=submission.student, source=str(submission.path),
-        score=round(sum(e.score for e in exercises.values()), 6), max_score=float(AUTOMATIC_POINTS),
+        student=submission.student, source=str(submission.path), assignment=assignment.name,
+        score=round(sum(e.score for e in exercises.values()), 6), max_score=float(assignment.automatic_points),
         exercises=exercises, tests=tests, sha256=submission.sha256,
         duration_s=round(time.monotonic() - started, 3), versions=worker.versions, sandboxed=worker.sandboxed,
         language=settings.lang, cells=cells, manual=submission.manual, problems=problems,
@@ -137,11 +152,13 @@ def unfinished_result(submission: Submission, status: str, student_message: str,
                       settings: GradeSettings = GradeSettings(), problems: tuple[str, ...] = ()) -> SubmissionResult:
     """A submission whose grading could not go on: every test at 0 with one status and message."""
     tests = unanswered(submission, status, student_message, code)
+    assignment = submission.assignment
     exercises = {exercise.id: summarize_exercise(exercise.id, float(exercise.points),
                                                  [t for t in tests if t.exercise == exercise.id])
-                 for exercise in AUTOMATIC}
+                 for exercise in (assignment.automatic if assignment else ())}
     return SubmissionResult(
-        student=submission.student, source=str(submission.path), score=0.0, max_score=float(AUTOMATIC_POINTS),
+        student=submission.student, source=str(submission.path), assignment=assignment.name if assignment else "",
+        score=0.0, max_score=float(assignment.automatic_points if assignment else 0),
         exercises=exercises, tests=tests, sha256=submission.sha256, duration_s=0.0,
         versions=worker.versions if worker else {}, sandboxed=bool(worker and worker.sandboxed),
         language=settings.lang, manual=submission.manual, problems=list(problems),
@@ -188,8 +205,9 @@ class WarmWorker:
         """
         if submission.problem:  # nothing to run: no worker needed
             problem = as_text(submission.problem, settings.lang)
-            return unfinished_result(submission, "missing", problem, "submission.unreadable",
-                                     settings=settings, problems=(problem,)).to_json()
+            code = "submission.unreadable" if submission.assignment else "submission.unknown_assignment"
+            return unfinished_result(submission, "missing", problem, code, settings=settings,
+                                     problems=(problem,)).to_json()
         for attempt in range(2):
             try:
                 return grade_submission(submission, self.start_if_needed(), settings).to_json()
@@ -266,16 +284,24 @@ def kept_result(out_dir: Path, student: str, sha256: str, timestamp: str, settin
     return None if kept is None else {**kept, **lateness(timestamp, settings.due)}
 
 
+def exercise_ids(results: list[dict]) -> list[str]:
+    """The automatic exercises of the results' assignment, in its order (the results' own)."""
+    ids: dict[str, None] = {}
+    for result in results:
+        ids.update(dict.fromkeys(result["exercises"]))
+    return list(ids)
+
+
 def grades_csv(results: list[dict]) -> str:
     """One row per student: a column per automatic exercise, the total, when it was submitted (UTC) and how late.
     A student the grader failed on has no scores rather than a false 0."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *(e.id for e in AUTOMATIC), "total", "max_score", "timestamp", "late_by",
-                     "needs_review"])
+    ids = exercise_ids(results)
+    writer.writerow(["student", *ids, "total", "max_score", "timestamp", "late_by", "needs_review"])
     for result in sorted(results, key=lambda r: r["student"]):
-        graded = not result.get("grader_error")
-        scores = [_number(result["exercises"][e.id]["score"]) if graded else "" for e in AUTOMATIC]
+        graded = not result.get("grader_error") and result["exercises"]
+        scores = [_number(result["exercises"][i]["score"]) if graded and i in result["exercises"] else "" for i in ids]
         writer.writerow([result["student"], *scores, _number(result["score"]) if graded else "",
                          _number(result["max_score"]), result.get("timestamp", ""),
                          late_text(result.get("seconds_late", 0.0)), needs_review_text(result, result.get("language", "en"))])
@@ -315,7 +341,7 @@ def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
     Raises GraderFault, before grading or after the results finished so far are kept, when the
     output folder cannot be written.
     """
-    found = discover(paths)
+    found = found_submissions(paths, settings)
     check_output_folder(out_dir, len(found))
     pending: queue.Queue = queue.Queue()
     results: dict[str, dict] = {}
@@ -393,13 +419,13 @@ def grader_errors(results: list[dict]) -> list[dict]:
 
 def summary_table(results: list[dict], lang: str = "en", footer: bool = True) -> str:
     """A fixed-width table: one row per student, a numbered column per exercise (named in a legend), the total."""
-    ids = [e.id for e in AUTOMATIC]
+    ids = exercise_ids(results)
     student, total_header = render("summary.student", {}, lang), render("summary.total", {}, lang)
     name_width = max([7, terminal_width(student), *(terminal_width(r["student"]) for r in results)])
     lines = [" ".join([pad(student, name_width), *(f"{n:>4}" for n in range(1, len(ids) + 1)),
                        pad(total_header, 9, right=True)])]
     for result in results:
-        cells = [f"{_number(result['exercises'][i]['score']):>4}" for i in ids]
+        cells = [f"{_number(result['exercises'][i]['score']) if i in result['exercises'] else '-':>4}" for i in ids]
         total = f"{_number(result['score'])}/{_number(result['max_score'])}"
         if result.get("grader_error"):
             cells, total = [f"{'-':>4}" for _ in ids], "error"

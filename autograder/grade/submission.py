@@ -16,15 +16,14 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.exercises import ASSIGNMENT, CHECK_ALL_CELL, EXERCISES
+from autograder.assignments import Assignment
+from autograder.exercises import CHECK_ALL_CELL
 from autograder.lateness import read_timestamp
 from autograder.messages import Phrase, phrase
 from autograder.places import notebook_places
 from autograder.run.inside.wire import check_json_bounds
 
 SUFFIXES = (".ipynb", ".py")
-MANUAL_IDS = {exercise.id for exercise in EXERCISES if not exercise.automatic}
-ANSWER_CELLS = {exercise.solution_cell: exercise.id for exercise in EXERCISES if exercise.automatic}
 # The cap on what is graded (a notebook without its outputs); files are read only up to MAX_FILE_BYTES,
 # room for a notebook's saved outputs (images), which are dropped before the cap applies.
 MAX_SUBMISSION_BYTES = 20 * 1024**2
@@ -32,8 +31,6 @@ MAX_FILE_BYTES = 100 * 1024**2
 MAX_NOTEBOOK_DEPTH = 100
 MAX_NOTEBOOK_ITEMS = 10_000_000
 
-
-RELEASE_NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 NOT_SUBMISSIONS = {".ipynb_checkpoints", "__pycache__", "__MACOSX", ".git"}
 SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 HASHED_FILE_NAME = re.compile(r".*-[0-9a-f]{10}")
@@ -52,6 +49,8 @@ class Submission:
     timestamp: str = ""
     # Where each cell is in the student's notebook (see autograder.places); empty for a .py file.
     places: list[dict] = field(default_factory=list)
+    # The assignment it is graded as; None when it cannot be told (then `problem` says so).
+    assignment: Assignment | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,7 @@ class Found:
     path: Path
     problem: Phrase | None = None
     note: Phrase | None = None
+    assignment: Assignment | None = None
 
 
 def file_name_of(student: str) -> str:
@@ -74,34 +74,64 @@ def file_name_of(student: str) -> str:
     return f"{cleaned}-{hashlib.sha256(student.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
 
 
-def in_nbgrader_layout(path: Path) -> bool:
+@dataclass(frozen=True)
+class Assignments:
+    """The assignments a batch can grade, by name, and the one `--assignment` names ("" when none)."""
+
+    known: dict[str, Assignment]
+    chosen: str = ""
+
+    def __post_init__(self):
+        if self.chosen and self.chosen not in self.known:
+            raise ValueError(f"no assignment named {self.chosen!r} (found: {', '.join(self.known) or 'none'})")
+
+    def of_file(self, path: Path) -> Assignment | None:
+        """What a file outside nbgrader's layout is graded as: the assignment its name is, else `--assignment`,
+        else the only assignment there is; None when that cannot be told."""
+        if path.stem in self.known:
+            return self.known[path.stem]
+        if self.chosen:
+            return self.known[self.chosen]
+        return next(iter(self.known.values())) if len(self.known) == 1 else None
+
+    def unknown(self, path: Path) -> Phrase:
+        return phrase("submission.unknown_assignment", name=path.name, known=", ".join(self.known) or "-")
+
+
+def in_nbgrader_layout(path: Path, assignments: Assignments) -> bool:
     """Whether the file is in nbgrader's submitted/<student>/<assignment>/ layout."""
-    return len(path.parts) >= 3 and path.parts[-2] == ASSIGNMENT
+    return len(path.parts) >= 3 and path.parts[-2] in assignments.known
 
 
-def student_id_for(path: Path) -> str:
+def student_id_for(path: Path, assignments: Assignments) -> str:
     """nbgrader's submitted/<student>/<assignment>/file.ipynb gives <student>; otherwise the file's stem, exactly."""
-    return path.parts[-3] if in_nbgrader_layout(path) else path.stem
+    return path.parts[-3] if in_nbgrader_layout(path, assignments) else path.stem
 
 
-def choose_notebook(files: list[Path]) -> tuple[Path | None, Phrase | None, Phrase | None]:
+def assignment_of_file(path: Path, assignments: Assignments) -> Assignment | None:
+    """The assignment a file is graded as: its folder's in nbgrader's layout, else as `Assignments.of_file` says."""
+    return assignments.known[path.parts[-2]] if in_nbgrader_layout(path, assignments) else assignments.of_file(path)
+
+
+def choose_notebook(files: list[Path], assignment: Assignment) -> tuple[Path | None, Phrase | None, Phrase | None]:
     """The file to grade among a student's files, by the release's notebook name: (file, problem, note).
 
     The release's name wins; without it, the only notebook (or else the only .py file) is graded with a
     note; several candidates or none is a problem to say, never a guess.
     """
-    named = [f for f in files if f.name == RELEASE_NOTEBOOK]
+    release = assignment.notebook
+    named = [f for f in files if f.name == release]
     if named:
         return named[0], None, None
     for suffix in SUFFIXES:
         candidates = sorted((f for f in files if f.suffix == suffix), key=lambda f: f.name)
         if len(candidates) == 1:
-            return candidates[0], None, phrase("submission.other_notebook", notebook=RELEASE_NOTEBOOK,
+            return candidates[0], None, phrase("submission.other_notebook", notebook=release,
                                                name=candidates[0].name)
         if len(candidates) > 1:
             names = ", ".join(f.name for f in candidates)
-            return None, phrase("submission.several_candidates", notebook=RELEASE_NOTEBOOK, names=names), None
-    return None, phrase("submission.no_notebook", notebook=RELEASE_NOTEBOOK), None
+            return None, phrase("submission.several_candidates", notebook=release, names=names), None
+    return None, phrase("submission.no_notebook", notebook=release), None
 
 
 def _visible(entry: Path) -> bool:
@@ -120,55 +150,72 @@ def _is_real_folder(path: Path) -> bool:
     return path.is_dir() and not path.is_symlink()
 
 
-def discover(paths: list[Path]) -> list[Found]:
-    """Each student under the paths and the file to grade, in a stable order, under their real ids.
+def discover(paths: list[Path], assignments: Assignments) -> list[Found]:
+    """Each student under the paths, the file to grade and its assignment, in a stable order, under their real ids.
 
-    In nbgrader's layout (<student>/dense_layers/) the student's notebook is chosen by the release's name;
-    elsewhere each .ipynb or .py file is a student named by its stem. Anything named like a submission
-    that is not a regular file (a folder, a pipe, a device) is kept, so its student is told; folders
-    named like a submission are never searched, and nothing else becomes a student.
+    In nbgrader's layout (<student>/<assignment>/, for any assignment known) the student's notebook is chosen
+    by the release's name, once per assignment; elsewhere each .ipynb or .py file is a student named by its
+    stem, of the assignment `Assignments.of_file` says (or a problem that says it cannot be told). Anything
+    named like a submission that is not a regular file (a folder, a pipe, a device) is kept, so its student
+    is told; folders named like a submission are never searched, and nothing else becomes a student.
     """
-    files: dict[str, list[Path]] = {}
-    chosen: dict[str, Found] = {}
+    files: dict[tuple[str, str], list[Path]] = {}
+    chosen: dict[tuple[str, str], Found] = {}
 
     def take_assignment_folder(student: str, folder: Path) -> None:
+        assignment = assignments.known[folder.name]
         candidates = [entry for entry in _entries(folder) if entry.suffix in SUFFIXES]
-        path, problem, note = choose_notebook(candidates)
-        if student in chosen or student in files:
-            files.setdefault(student, []).append(path or folder)
+        path, problem, note = choose_notebook(candidates, assignment)
+        key = (assignment.name, student)
+        if key in chosen or key in files:
+            files.setdefault(key, []).append(path or folder)
         else:
-            chosen[student] = Found(student, path or folder, problem, note)
+            chosen[key] = Found(student, path or folder, problem, note, assignment)
+
+    def take_file(path: Path) -> None:
+        assignment = assignment_of_file(path, assignments)
+        files.setdefault((assignment.name if assignment else "", student_id_for(path, assignments)), []).append(path)
+
+    def assignment_folders(folder: Path) -> list[Path]:
+        return [folder / name for name in assignments.known if _is_real_folder(folder / name)]
 
     pending = []
     for path in paths:
-        if path.is_dir() and path.name == ASSIGNMENT and path.resolve().parent.name:
-            take_assignment_folder(path.resolve().parent.name, path)  # <student>/dense_layers given itself
+        if path.is_dir() and path.name in assignments.known and path.resolve().parent.name:
+            take_assignment_folder(path.resolve().parent.name, path)  # <student>/<assignment> given itself
         elif path.is_dir():
             pending.append(path)
         else:
-            files.setdefault(student_id_for(path), []).append(path)
+            take_file(path)
     while pending:
         folder = pending.pop()
-        if _is_real_folder(folder / ASSIGNMENT):
-            take_assignment_folder(folder.name, folder / ASSIGNMENT)
+        inside = assignment_folders(folder)
+        if inside:
+            for assignment_folder in inside:
+                take_assignment_folder(folder.name, assignment_folder)
             continue
         entries = _entries(folder)
-        # In nbgrader's submitted/ folder, a student folder without this assignment holds other work.
-        submitted = any(_is_real_folder(entry / ASSIGNMENT) for entry in entries if _is_real_folder(entry))
+        # In nbgrader's submitted/ folder, a student folder without any assignment holds other work.
+        submitted = any(assignment_folders(entry) for entry in entries if _is_real_folder(entry))
         for entry in reversed(entries):
             if entry.suffix in SUFFIXES:
-                files.setdefault(entry.stem, []).append(entry)
-            elif _is_real_folder(entry) and (not submitted or _is_real_folder(entry / ASSIGNMENT)):
+                take_file(entry)
+            elif _is_real_folder(entry) and (not submitted or assignment_folders(entry)):
                 pending.append(entry)
-    for student, paths_of_student in files.items():
-        if student in chosen:
-            paths_of_student = [chosen.pop(student).path, *paths_of_student]
-        if len(paths_of_student) == 1:
-            chosen[student] = Found(student, paths_of_student[0])
-        else:
+    for key, paths_of_student in files.items():
+        name, student = key
+        assignment = assignments.known.get(name)
+        if key in chosen:
+            paths_of_student = [chosen.pop(key).path, *paths_of_student]
+        if len(paths_of_student) > 1:
             names = ", ".join(str(p) for p in paths_of_student)
-            chosen[student] = Found(student, paths_of_student[0], phrase("submission.same_id", paths=names))
-    return [chosen[student] for student in sorted(chosen)]
+            chosen[key] = Found(student, paths_of_student[0], phrase("submission.same_id", paths=names), None,
+                                assignment)
+        elif assignment is None:
+            chosen[key] = Found(student, paths_of_student[0], assignments.unknown(paths_of_student[0]))
+        else:
+            chosen[key] = Found(student, paths_of_student[0], None, None, assignment)
+    return [chosen[key] for key in sorted(chosen, key=lambda key: (key[1], key[0]))]
 
 
 def _mapping(value) -> dict:
@@ -213,19 +260,21 @@ def without_outputs(notebook: dict) -> dict:
     return {**notebook, "cells": cells}
 
 
-def read_notebook(text: str | bytes) -> tuple[list[str], dict[str, str], list[dict]]:
+def read_notebook(text: str | bytes, assignment: Assignment) -> tuple[list[str], dict[str, str], list[dict]]:
     """The code cells to run, the manual answers, and where each code cell to run is, from a notebook's JSON."""
+    manual_ids = {exercise.id for exercise in assignment.exercises if not exercise.automatic}
+    answer_cells = {exercise.solution_cell: exercise.id for exercise in assignment.automatic}
     notebook = without_outputs(parse_notebook_json(text.encode() if isinstance(text, str) else text))
     if len(json.dumps(notebook)) > MAX_SUBMISSION_BYTES:
         raise TooLarge(phrase("submission.too_large_without_outputs", megabytes=MAX_SUBMISSION_BYTES // 1024**2))
     found = [cell for cell in notebook["cells"] if isinstance(cell, dict)]
     cells, manual, places = [], {}, []
-    for cell, place in zip(found, notebook_places(found, ANSWER_CELLS)):
+    for cell, place in zip(found, notebook_places(found, answer_cells)):
         grade_id = _mapping(_mapping(cell.get("metadata")).get("nbgrader")).get("grade_id")
         if cell.get("cell_type") == "code" and not _is_test_cell(cell):
             cells.append(_source(cell))
             places.append(place)
-        elif cell.get("cell_type") == "markdown" and grade_id in MANUAL_IDS:
+        elif cell.get("cell_type") == "markdown" and grade_id in manual_ids:
             manual[grade_id] = _source(cell)
     return cells, manual, places
 
@@ -264,9 +313,11 @@ class TooLarge(OSError):
     """A file over the cap, refused before it is read; its argument says so (a Phrase)."""
 
 
-def submission_timestamp(path: Path) -> str:
+def submission_timestamp(found: Found) -> str:
     """When it was handed in, from nbgrader's timestamp.txt beside it; empty outside nbgrader's layout."""
-    return read_timestamp(path.parent) if in_nbgrader_layout(path) else ""
+    in_layout = found.assignment is not None and len(found.path.parts) >= 3 and \
+        found.path.parts[-2] == found.assignment.name
+    return read_timestamp(found.path.parent) if in_layout else ""
 
 
 def submission_digest(data: bytes) -> str:
@@ -274,47 +325,48 @@ def submission_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def unreadable_submission(student: str, path: Path, reason: str | None) -> Submission:
-    return problem_submission(student, path, phrase("submission.unreadable", reason=reason))
+def unreadable_submission(student: str, path: Path, reason: str | None,
+                          assignment: Assignment | None = None) -> Submission:
+    return problem_submission(student, path, phrase("submission.unreadable", reason=reason), assignment)
 
 
-def problem_submission(student: str, path: Path, problem: Phrase) -> Submission:
+def problem_submission(student: str, path: Path, problem: Phrase, assignment: Assignment | None = None) -> Submission:
     """A submission that cannot be graded, and why; its digest is the problem's, so a rerun keeps it until
     the problem changes."""
     return Submission(student, path, submission_digest(str(problem).encode("utf-8", "surrogatepass")), "unknown",
-                      problem=problem)
+                      problem=problem, assignment=assignment)
 
 
 def submission_of(found: Found) -> Submission:
     """The record of a discovered student: read, or the problem discovery found, with its note."""
     if found.problem:
-        submission = problem_submission(found.student, found.path, found.problem)
+        submission = problem_submission(found.student, found.path, found.problem, found.assignment)
     else:
-        submission = read_submission(found.student, found.path)
+        submission = read_submission(found.student, found.path, found.assignment, submission_timestamp(found))
     if found.note:
         submission.notes.append(found.note)
     return submission
 
 
-def read_submission(student: str, path: Path) -> Submission:
+def read_submission(student: str, path: Path, assignment: Assignment, timestamp: str = "") -> Submission:
     """A submission record; a file that cannot be read becomes a record with a problem, not an error."""
     try:
         data = read_submission_bytes(path)
     except (NotRegularFile, TooLarge) as error:
-        return problem_submission(student, path, error.args[0])
+        return problem_submission(student, path, error.args[0], assignment)
     except OSError as error:
-        return unreadable_submission(student, path, error.strerror or str(error))
-    return parse_submission(student, path, data, submission_timestamp(path))
+        return unreadable_submission(student, path, error.strerror or str(error), assignment)
+    return parse_submission(student, path, data, assignment, timestamp)
 
 
-def parse_submission(student: str, path: Path, data: bytes, timestamp: str = "") -> Submission:
-    """The record of bytes already read; `path` only names the file (a cluster's worker never opens it).
-    Whatever is in the bytes, it is this submission's problem, never an error."""
+def parse_submission(student: str, path: Path, data: bytes, assignment: Assignment, timestamp: str = "") -> Submission:
+    """The record of bytes already read, as a submission of `assignment`; `path` only names the file (a
+    cluster's worker never opens it). Whatever is in the bytes, it is this submission's problem, never an error."""
     kind = "notebook" if path.suffix == ".ipynb" else "python"
-    submission = Submission(student, path, submission_digest(data), kind, timestamp=timestamp)
+    submission = Submission(student, path, submission_digest(data), kind, timestamp=timestamp, assignment=assignment)
     try:
         if kind == "notebook":
-            submission.cells, submission.manual, submission.places = read_notebook(data)
+            submission.cells, submission.manual, submission.places = read_notebook(data, assignment)
         else:
             if len(data) > MAX_SUBMISSION_BYTES:
                 raise TooLarge(phrase("submission.too_large", megabytes=MAX_SUBMISSION_BYTES // 1024**2))

@@ -2,7 +2,8 @@
 
 setup.sh and run_autograder at the root, requirements.lock (the exact versions the course is
 tested with, see `autograder gradescope lock`) and gradescope_config.json (the choices made at
-build time) beside them, and the part of the package that grades. The repository's README, tests,
+build time) beside them, the part of the package that grades, and the graded assignment's grading
+folder (`source/<assignment>/grading/`, where the package looks for it). The repository's README, tests,
 solutions and the package's instructor tools (release, course, demo, benchmark, reports,
 gradebook) stay out; the hidden tests come along inside the package, out of the sandbox's sight,
 and so does the course secret (`.course_secret`, owner-only), so Gradescope draws each
@@ -16,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import autograder
+from autograder.assignments import GRADING
 from autograder.grade.secret import DEFAULT_SECRET_FILE, ensure_course_secret
 from autograder.gradescope.lock import LOCK_FILE, lock_text
 from autograder.gradescope.results import CONFIG_FILE, GradescopeConfig
@@ -67,4 +69,7 @@ def build_zip(out: Path, config: GradescopeConfig) -> list[str]:
         _add(archive, DEFAULT_SECRET_FILE.name, ensure_course_secret().read_bytes(), private=True)
         for path in package_files():
             _add(archive, path.relative_to(PROJECT_DIR).as_posix(), path.read_bytes())
+        assignment = config.graded()
+        for relative, data in assignment.files:
+            _add(archive, f"source/{assignment.name}/{GRADING}/{relative}", data)
         return archive.namelist()

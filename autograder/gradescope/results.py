@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from autograder.exercises import AUTOMATIC, EXERCISES
+from autograder.assignments import SHIPPED, Assignment, find
 from autograder.messages import DEFAULT_LANGUAGE, LANGUAGES, exercise_title, render
 from autograder.places import cell_note
 
@@ -26,18 +26,23 @@ class GradescopeConfig:
     visibility: dict[str, str] = field(default_factory=dict)
     timeout_s: float = 30.0
     lang: str = DEFAULT_LANGUAGE
+    assignment: str = SHIPPED  # the one the zip grades; its grading folder is in the zip
 
     def __post_init__(self) -> None:
-        automatic_ids = {exercise.id for exercise in AUTOMATIC}
-        unknown = sorted(set(self.visibility) - automatic_ids)
+        automatic = self.graded().automatic
+        unknown = sorted(set(self.visibility) - {exercise.id for exercise in automatic})
         if unknown:
             raise ValueError(f"not automatic exercises: {', '.join(unknown)} "
-                             f"(known: {', '.join(e.id for e in AUTOMATIC)})")
+                             f"(known: {', '.join(e.id for e in automatic)})")
         wrong = sorted({self.default_visibility, *self.visibility.values()} - set(VISIBILITIES))
         if wrong:
             raise ValueError(f"unknown visibility {', '.join(wrong)}: use one of {', '.join(VISIBILITIES)}")
         if self.lang not in LANGUAGES:
             raise ValueError(f"unknown language {self.lang!r}")
+
+    def graded(self) -> Assignment:
+        """The assignment the zip grades, found where the grader looks (in the zip: its own source/)."""
+        return find(self.assignment)
 
     def visibility_of(self, exercise_id: str) -> str:
         return self.visibility.get(exercise_id, self.default_visibility)
@@ -53,7 +58,8 @@ class GradescopeConfig:
 def gradescope_results(result: dict, config: GradescopeConfig, execution_time_s: float) -> dict:
     """results.json for a graded submission (whatever its code did: a crash is graded, not an error)."""
     tests = []
-    for number, exercise in enumerate(AUTOMATIC, start=1):
+    assignment = config.graded()
+    for number, exercise in enumerate(assignment.automatic, start=1):
         graded = result["exercises"][exercise.id]
         passed = graded["score"] >= graded["max_score"]
         tests.append({
@@ -65,7 +71,7 @@ def gradescope_results(result: dict, config: GradescopeConfig, execution_time_s:
             "output": "\n".join(graded["messages"]) or render("feedback.all_passed", {}, config.lang),
             "visibility": config.visibility_of(exercise.id),
         })
-    manual = [exercise_title(e, config.lang) for e in EXERCISES if not e.automatic]
+    manual = [exercise_title(e, config.lang) for e in assignment.exercises if not e.automatic]
     lines = [render("feedback.manual", {"titles": "; ".join(manual)}, config.lang)] if manual else []
     lines += [*result.get("problems", []), *result.get("notes", [])]
     lines += [cell_note(cell, config.lang)

@@ -18,7 +18,8 @@ import traceback
 from pathlib import Path
 
 from autograder.gradescope.results import CONFIG_FILE, GradescopeConfig, failure_results, gradescope_results
-from autograder.grade.submission import NOT_SUBMISSIONS, SUFFIXES, choose_notebook
+from autograder.assignments import Assignment
+from autograder.grade.submission import NOT_SUBMISSIONS, SUFFIXES, Assignments, choose_notebook
 from autograder.messages import as_text, render
 from autograder.results import encodable
 from autograder.writing import write_atomically
@@ -30,13 +31,13 @@ class NoSubmission(Exception):
     """The submission folder holds nothing this grader can read, or several candidates: says which."""
 
 
-def find_submission(folder: Path) -> tuple[Path, str]:
-    """The notebook to grade, by the rule of an nbgrader folder: dense_layers.ipynb wherever it is, else the
-    only notebook, else the only .py file; several candidates are refused, never guessed. With it, a note
-    for the student when it is not dense_layers.ipynb."""
+def find_submission(folder: Path, assignment: Assignment) -> tuple[Path, str]:
+    """The notebook to grade, by the rule of an nbgrader folder: the release's notebook (dense_layers.ipynb)
+    wherever it is, else the only notebook, else the only .py file; several candidates are refused, never
+    guessed. With it, a note for the student when it is not the release's notebook."""
     files = sorted(p for p in folder.rglob("*") if p.is_file()
                    and not any(part in NOT_SUBMISSIONS or part.startswith("._") for part in p.relative_to(folder).parts))
-    chosen, problem, note = choose_notebook(files)
+    chosen, problem, note = choose_notebook(files, assignment)
     if chosen is None:
         raise NoSubmission(problem if any(f.suffix in SUFFIXES for f in files) else None)
     return chosen, note
@@ -45,9 +46,11 @@ def find_submission(folder: Path) -> tuple[Path, str]:
 def grade_root(root: Path, config: GradescopeConfig, started: float) -> dict:
     from autograder.grade.batch import GradeSettings, grade_batch
 
-    submission, note = find_submission(root / "submission")
-    print(f"grading {submission}")
-    settings = GradeSettings(workers=1, timeout_s=config.timeout_s, force=True, lang=config.lang)
+    assignment = config.graded()
+    submission, note = find_submission(root / "submission", assignment)
+    print(f"grading {submission} as {assignment.name}")
+    settings = GradeSettings(workers=1, timeout_s=config.timeout_s, force=True, lang=config.lang,
+                             assignments=Assignments({assignment.name: assignment}, assignment.name))
     with tempfile.TemporaryDirectory(prefix="gradescope-") as scratch:
         [result] = grade_batch([submission], Path(scratch), settings)
     result["notes"] += [as_text(note, config.lang)] if note else []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from autograder.exercises import ASSIGNMENT, AUTOMATIC, AUTOMATIC_POINTS
+from autograder.assignments import SHIPPED, Assignment, AssignmentError, find
 from autograder.grade.submission import file_name_of
 from autograder.lateness import late_text
 from autograder.grade.tampering import describe_flag
@@ -59,7 +59,11 @@ class ClassSummary:
 def summarize_class(results: list[dict], top: int = 10) -> ClassSummary:
     """Pass rate = share of students with the exercise's full score; a mistake counts once per student."""
     count = max(len(results), 1)
-    pass_rates = {e.id: sum(r["exercises"][e.id]["score"] >= e.points for r in results) / count for e in AUTOMATIC}
+    ids: dict[str, float] = {}
+    for result in results:
+        ids.update({key: exercise["max_score"] for key, exercise in result["exercises"].items()})
+    pass_rates = {i: sum(i in r["exercises"] and r["exercises"][i]["score"] >= points for r in results) / count
+                  for i, points in ids.items()}
     students_with: Counter[tuple[str, str]] = Counter()
     examples: dict[tuple[str, str], str] = {}
     troubles = []
@@ -107,7 +111,7 @@ def png_data_uri(figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def charts(summary: ClassSummary, lang: str = "en") -> dict[str, str]:
+def charts(summary: ClassSummary, max_score: float, lang: str = "en") -> dict[str, str]:
     """The two charts as data URIs: drawn off screen, closed after, so batches do not accumulate figures."""
     import matplotlib
 
@@ -124,8 +128,8 @@ def charts(summary: ClassSummary, lang: str = "en") -> dict[str, str]:
     drawn = {}
     with pyplot.rc_context({"font.family": "sans-serif", "font.sans-serif": CHART_FONTS}):
         figure, axes = pyplot.subplots(figsize=(8, 3.2))
-        axes.hist(summary.scores, bins=range(0, AUTOMATIC_POINTS + 6, 5), color="#4062bb", edgecolor="white")
-        axes.set_xlabel(text("report.scores_axis", max_score=AUTOMATIC_POINTS))
+        axes.hist(summary.scores, bins=range(0, int(max_score) + 6, 5), color="#4062bb", edgecolor="white")
+        axes.set_xlabel(text("report.scores_axis", max_score=number(max_score)))
         axes.set_ylabel(text("report.students_axis"))
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_title(text("report.scores"))
@@ -160,17 +164,18 @@ def review_line(flag: dict, lang: str) -> str:
     return escape(where) + (f" <code>{escape(line)}</code>" if line else "")
 
 
-def class_report_html(results: list[dict]) -> str:
+def class_report_html(results: list[dict], assignment: Assignment | None) -> str:
     lang = report_language(results)
 
     def text(code: str, **params) -> str:
         return escape(render(code, params, lang))
 
     summary = summarize_class(results)
-    images = charts(summary, lang)
+    max_score = assignment.automatic_points if assignment else max([r["max_score"] for r in results] or [0])
+    images = charts(summary, max_score, lang)
     scores = summary.scores or [0.0]
     overview = text("report.overview", count=len(results), mean=number(round(sum(scores) / len(scores), 2)),
-                    lowest=number(min(scores)), highest=number(max(scores)), max_score=AUTOMATIC_POINTS)
+                    lowest=number(min(scores)), highest=number(max(scores)), max_score=number(max_score))
     mistakes = _table([text("report.exercise"), text("report.mistake_code"), text("report.students_count"),
                        text("report.example")],
                       [[escape(m.exercise), f"<code>{escape(m.code)}</code>", str(m.students), with_code(m.example)]
@@ -195,7 +200,7 @@ def class_report_html(results: list[dict]) -> str:
                       [[f"<a href=\"students/{escape(file_name_of(r['student']))}.html\">{escape(r['student'])}</a>",
                         f"<span class=\"score\">{number(r['score'])} / {number(r['max_score'])}</span>"]
                        for r in results])
-    title = text("report.title", assignment=ASSIGNMENT)
+    title = text("report.title", assignment=assignment.name if assignment else "?")
     return (f"<!DOCTYPE html>\n<html lang=\"{escape(lang)}\"><head><meta charset=\"utf-8\">"
             f"<title>{title}</title><style>{STYLE}</style></head><body>\n"
             f"<h1>{title}</h1>\n<p>{overview}</p>\n"
@@ -210,8 +215,9 @@ def class_report_html(results: list[dict]) -> str:
             f"<h2>{text('report.students')}</h2>\n{students}\n</body></html>\n")
 
 
-def write_reports(out_dir: Path, results: list[dict]) -> Path:
-    """DIR/report/index.html and DIR/report/students/<file name>.html and .md; returns the class report's path.
+def write_reports(out_dir: Path, results: list[dict], assignment: Assignment | None) -> Path:
+    """DIR/report/index.html and DIR/report/students/<file name>.html and .md, for results of the assignment
+    (None: of an assignment that could not be told); returns the class report's path.
 
     Every text is made encodable first, and a page that still cannot be written is reported on stderr
     while the others, and the class report, are written.
@@ -223,13 +229,22 @@ def write_reports(out_dir: Path, results: list[dict]) -> Path:
         name = file_name_of(result["student"])
         for suffix, render_page in ((".html", feedback_html), (".md", feedback_markdown)):
             try:
-                write_atomically(students_dir / f"{name}{suffix}", render_page(result))
+                write_atomically(students_dir / f"{name}{suffix}", render_page(result, assignment))
             except (KeyError, TypeError, ValueError) as error:
                 print(f"warning: no feedback page for {result['student']!r}: {type(error).__name__}: {error}",
                       file=sys.stderr)
     index = out_dir / "report" / "index.html"
-    write_atomically(index, class_report_html(results))
+    write_atomically(index, class_report_html(results, assignment))
     return index
+
+
+def assignment_of(results: list[dict], roots: list[Path] | None = None) -> Assignment | None:
+    """The assignment the results are of (looked up like the grader does); None for results of none."""
+    # Results written before there were several assignments are the shipped one's.
+    names = sorted({str(result.get("assignment", SHIPPED)) for result in results} - {""})
+    if len(names) > 1:
+        raise AssignmentError(f"these results are of several assignments ({', '.join(names)}): report each apart")
+    return find(names[0], roots) if names else None
 
 
 def load_results(out_dir: Path) -> list[dict]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from autograder.exercises import ASSIGNMENT, AUTOMATIC, EXERCISES
+from autograder.assignments import Assignment
+from autograder.exercises import Exercise
 from autograder.lateness import late_text
 from autograder.messages import exercise_title, render, status_label
 from autograder.places import cell_note
@@ -38,7 +39,12 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
-def general_notes(result: dict, lang: str) -> list[str]:
+def graded_exercises(result: dict, assignment: Assignment | None) -> list[Exercise]:
+    """The automatic exercises the result has, as its assignment lists them (none when the assignment was not told)."""
+    return [exercise for exercise in (assignment.automatic if assignment else ()) if exercise.id in result["exercises"]]
+
+
+def general_notes(result: dict, assignment: Assignment | None, lang: str) -> list[str]:
     """Notes about the whole submission: problems reading it, lateness, cells that did not run, the manual part."""
     notes = [*result.get("problems", []), *result.get("notes", [])]
     if result.get("seconds_late", 0) > 0:
@@ -46,19 +52,20 @@ def general_notes(result: dict, lang: str) -> list[str]:
                             lang))
     notes += [cell_note(cell, lang)
               for cell in result.get("cells", [])]
-    manual = [exercise_title(exercise, lang) for exercise in EXERCISES if not exercise.automatic]
+    manual = [exercise_title(exercise, lang) for exercise in (assignment.exercises if assignment else ())
+              if not exercise.automatic]
     if manual:
         notes.append(render("feedback.manual", {"titles": "; ".join(manual)}, lang))
     return notes
 
 
-def feedback_html(result: dict) -> str:
+def feedback_html(result: dict, assignment: Assignment | None) -> str:
     lang = result.get("language", "en")
-    title = render("feedback.title", {"assignment": ASSIGNMENT, "student": result["student"]}, lang)
+    title = render("feedback.title", {"assignment": assignment.name if assignment else "?", "student": result["student"]}, lang)
     headers = "".join(f"<th>{escape(render(code, {}, lang))}</th>" for code in
                       ("feedback.exercise", "feedback.score", "feedback.status", "feedback.messages"))
     rows = []
-    for exercise in AUTOMATIC:
+    for exercise in graded_exercises(result, assignment):
         graded = result["exercises"][exercise.id]
         messages = graded["messages"] or [render("feedback.all_passed", {}, lang)]
         items = "".join(f"<li>{with_code(message)}</li>" for message in messages)
@@ -66,7 +73,7 @@ def feedback_html(result: dict) -> str:
                     f"<td class=\"score\">{number(graded['score'])} / {number(graded['max_score'])}</td>"
                     f"<td class=\"status {escape(graded['status'])}\">{escape(status_label(graded['status'], lang))}</td>"
                     f"<td><ul>{items}</ul></td></tr>")
-    notes = "".join(f"<li>{with_code(note)}</li>" for note in general_notes(result, lang))
+    notes = "".join(f"<li>{with_code(note)}</li>" for note in general_notes(result, assignment, lang))
     total = render("feedback.total", {"score": number(result["score"]), "max_score": number(result["max_score"])}, lang)
     return (f"<!DOCTYPE html>\n<html lang=\"{escape(lang)}\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>\n"
@@ -74,18 +81,19 @@ def feedback_html(result: dict) -> str:
             f"<table><thead><tr>{headers}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n</body></html>\n")
 
 
-def feedback_markdown(result: dict) -> str:
+def feedback_markdown(result: dict, assignment: Assignment | None) -> str:
     """Markdown passes HTML through, so student text is HTML-escaped here too, and kept on one line."""
     lang = result.get("language", "en")
 
     def text(value: str) -> str:
         return escape(" ".join(value.split()), quote=False)
 
-    lines = [f"# {text(render('feedback.title', {'assignment': ASSIGNMENT, 'student': result['student']}, lang))}", "",
+    title = render("feedback.title", {"assignment": assignment.name if assignment else "?", "student": result["student"]}, lang)
+    lines = [f"# {text(title)}", "",
              f"**{text(render('feedback.total', {'score': number(result['score']), 'max_score': number(result['max_score'])}, lang))}**",
              ""]
-    lines += [f"- {text(note)}" for note in general_notes(result, lang)]
-    for exercise in AUTOMATIC:
+    lines += [f"- {text(note)}" for note in general_notes(result, assignment, lang)]
+    for exercise in graded_exercises(result, assignment):
         graded = result["exercises"][exercise.id]
         lines += ["", f"## {text(exercise_title(exercise, lang))} (`{exercise.id}`): "
                       f"{number(graded['score'])} / {number(graded['max_score'])}, {status_label(graded['status'], lang)}", ""]

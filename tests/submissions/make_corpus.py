@@ -26,7 +26,9 @@ RELEASE = ROOT / "assignments" / "dense_layers" / "dense_layers.ipynb"
 SOLUTION = ROOT / "solutions" / "dense_layers" / "dense_layers.py"
 sys.path.insert(0, str(ROOT))
 
-from autograder.exercises import AUTOMATIC  # noqa: E402
+from autograder.assignments import shipped  # noqa: E402
+
+AUTOMATIC = shipped().automatic
 
 FULL = {exercise.id: float(exercise.points) for exercise in AUTOMATIC}
 EXERCISE_OF_NAME = {exercise.name: exercise.id for exercise in AUTOMATIC}

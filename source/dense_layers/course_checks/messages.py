@@ -164,6 +164,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no {notebook} was found (nor any .ipynb or .py file)",
         "ko": "{notebook}{을/를} 찾지 못했습니다(.ipynb나 .py 파일도 없습니다)",
     },
+    "submission.unknown_assignment": {
+        "en": "which assignment {name} is for cannot be told: put it in nbgrader's layout "
+              "(<student>/<assignment>/), name it after its assignment, or grade it with --assignment NAME "
+              "(assignments: {known})",
+        "ko": "{name}{이/가} 어느 과제의 제출물인지 알 수 없습니다. nbgrader의 폴더 구조(<학생>/<과제>/)에 넣거나, "
+              "파일 이름을 과제 이름으로 바꾸거나, --assignment NAME으로 과제를 지정해 채점하세요(과제: {known})",
+    },
     "submission.same_id": {
         "en": "several submissions have the same student id ({paths}): keep one",
         "ko": "학생 ID가 같은 제출물이 여러 개입니다({paths}). 하나만 남기세요",
@@ -536,6 +543,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "error: no such file or folder: {paths}",
         "ko": "오류: 이런 파일이나 폴더가 없습니다: {paths}",
     },
+    "command.assignment_batch": {
+        "en": "== {assignment}: results in {out}",
+        "ko": "== {assignment}: 채점 결과는 {out}에 있습니다",
+    },
     "command.results": {
         "en": "results: {out}/<student>.json and {out}/grades.csv",
         "ko": "채점 결과: {out}/<학생>.json, {out}/grades.csv",
@@ -814,36 +825,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-# Exercise titles in Korean; the English ones are the exercise list's own (autograder.exercises).
-KOREAN_TITLES: dict[str, str] = {
-    "dense_shapes": "Dense 층의 형태",
-    "dense_forward_matmul": "행렬 곱으로 계산하는 순전파",
-    "dense_forward_dot": "반복문과 내적으로 계산하는 순전파",
-    "cascade_shapes": "캐스케이드를 지나는 형태",
-    "build_dense_layers": "Dense 층을 담은 파이썬 리스트",
-    "cascade_forward": "직접 계산하는 캐스케이드",
-    "build_sequential": "Sequential 모델",
-    "TestModel": "모델 서브클래싱",
-    "HybridModel": "Sequential을 감싼 서브클래스 모델",
-    "layer_weight_shapes": "층과 가중치",
-    "trainable_variable_shapes": "학습 변수",
-    "architecture_concept": "딥러닝 아키텍처란 무엇인가?",
-}
+# Codes an assignment added (its own `grading/messages.py`, see `autograder.assignments`): they are about the
+# course's content, so their messages send the student back to the exercise's section.
+ASSIGNMENT_CODES: set[str] = set()
 
-# The notebook's section headings in Korean, by section number; the English ones are the exercise list's.
-KOREAN_SECTION_TITLES: dict[str, str] = {
-    "1.1": "Dense 층의 형태",
-    "1.2.2": "행렬 곱으로 계산하기",
-    "1.2.3": "내적으로 계산하기",
-    "2.1": "캐스케이드를 지나는 형태",
-    "2.2": "파이썬 리스트에 담은 Dense 층",
-    "2.3": "직접 계산하는 캐스케이드",
-    "3.1": "Sequential 모델",
-    "3.3": "모델의 순전파",
-    "3.4": "모델의 층",
-    "3.5": "학습 변수",
-    "4": "돌아보기",
-}
+
+def add_messages(messages: dict[str, dict[str, str]]) -> None:
+    """An assignment's own messages join the catalog; a code may not change what the catalog already says."""
+    for code, templates in messages.items():
+        if set(templates) != set(LANGUAGES):
+            raise ValueError(f"message {code!r} must be written in {', '.join(LANGUAGES)}")
+        if MESSAGES.get(code, templates) != templates:
+            raise ValueError(f"message {code!r} is already in the catalog, worded otherwise")
+    MESSAGES.update(messages)
+    ASSIGNMENT_CODES.update(messages)
 
 
 def is_particle(name: str) -> bool:
@@ -894,7 +889,7 @@ def as_text(value, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def section_pointer(exercise, lang: str = DEFAULT_LANGUAGE) -> str:
     """Where in the notebook the student finds what a message about this exercise is about."""
-    title = KOREAN_SECTION_TITLES[exercise.section] if lang == "ko" else exercise.section_title
+    title = exercise.section_title_ko if lang == "ko" and exercise.section_title_ko else exercise.section_title
     return render("feedback.section_pointer", {"section": exercise.section, "title": title}, lang)
 
 
@@ -904,4 +899,4 @@ def status_label(status: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 def exercise_title(exercise, lang: str = DEFAULT_LANGUAGE) -> str:
-    return KOREAN_TITLES[exercise.id] if lang == "ko" else exercise.title
+    return exercise.title_ko if lang == "ko" and exercise.title_ko else exercise.title

@@ -76,6 +76,7 @@ def summarize_exercise(exercise_id: str, max_score: float, tests: list[TestResul
 class SubmissionResult:
     student: str
     source: str
+    assignment: str  # its name; "" when the submission's assignment could not be told
     score: float
     max_score: float
     exercises: dict[str, ExerciseResult]

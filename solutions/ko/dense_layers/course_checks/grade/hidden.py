@@ -1,18 +1,25 @@
 """Collecting the hidden tests of an exercise and running them against a student.
 
-The tests are plain pytest modules; this runner does what pytest would for them (fixtures
-by name, `pytest.mark.parametrize`) without pytest's start-up cost per submission.
+The tests are plain pytest modules, one per exercise, in the assignment's
+`grading/hidden_tests/` (see `autograder.assignments`); this runner does what pytest would for
+them (fixtures by name, `pytest.mark.parametrize`) without pytest's start-up cost per submission.
+A test receives the function under test as a fixture named after its exercise. A test's worth is
+its `worth` parameter where it is parametrized with one (each parameter set is one test),
+otherwise what `@points(n)` says; it is a share, not points: the exercise's points, defined once
+in the assignment's exercise list, are split among its tests in proportion to their worth.
+`pytest -p autograder.grade.under_pytest source/<assignment>/grading/hidden_tests --submission FILE`
+runs the same tests under pytest itself.
 """
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
+from course_checks.assignments import Assignment
 from course_checks.checks.cases import submission_inputs
 from course_checks.checks.core import CheckFailure
 from course_checks.checks.mistakes import error_mistake, plain_error
@@ -20,7 +27,7 @@ from course_checks.exercises import Exercise
 from course_checks.grade.rules import breaches_of, read_ran
 from course_checks.grade.static import CHECKING_CODE, NO_CHECKING_CODE, Finding, is_checking_code
 from course_checks.grade.structure import check_structure
-from course_checks.messages import phrase, render, section_pointer
+from course_checks.messages import ASSIGNMENT_CODES, phrase, render, section_pointer
 from course_checks.results import ExerciseResult, TestResult, summarize_exercise
 from course_checks.student import Student, StudentFailure, function_under_test
 
@@ -34,6 +41,14 @@ GRADER_VALUE_PATTERN = re.compile(
     r"[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+|\d{5,}"
     r"|(?=[A-Za-z0-9+/=]*\d)(?=[A-Za-z0-9+/=]*[A-Za-z])[A-Za-z0-9+/=]{20,}")
 MASK = "…"
+
+
+def points(value: float):
+    """A hidden test's share of its exercise's points (each parameter set counts once)."""
+    def mark(test):
+        test.points = value
+        return test
+    return mark
 
 
 def mask_student_text(text: str) -> str:
@@ -84,9 +99,9 @@ def _test_id(name: str, case: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def collect(exercise: Exercise) -> tuple[HiddenTest, ...]:
+def collect(assignment: Assignment, exercise: Exercise) -> tuple[HiddenTest, ...]:
     """The exercise's hidden tests, in file order, sharing the exercise's points in proportion to their worth."""
-    module = importlib.import_module(f"autograder.hidden_tests.test_{exercise.id}")
+    module = assignment.hidden_tests(exercise)
     found = []
     for name, function in vars(module).items():
         if not (name.startswith("test_") and callable(function)):
@@ -106,7 +121,7 @@ def collect(exercise: Exercise) -> tuple[HiddenTest, ...]:
 
 def _failure_message(exercise: Exercise, code: str, params: dict, lang: str) -> str:
     text = render(code, params, lang)
-    if code.startswith(SECTION_POINTER_PREFIXES):
+    if code.startswith(SECTION_POINTER_PREFIXES) or code in ASSIGNMENT_CODES:
         text += " " + section_pointer(exercise, lang)
     return text
 
@@ -175,17 +190,16 @@ def _zeroed(exercise: Exercise, result: TestResult, breaches: list[Finding], lan
                       _forbidden(exercise, breaches[0], lang), breaches[0].code)
 
 
-def run_exercise(exercise: Exercise, student: Student, lang: str = "en",
-                 findings: list[Finding] = (), inputs_key: bytes = b"", cells: list[str] | None = None,
-                 tests: tuple[HiddenTest, ...] | None = None) -> tuple[ExerciseResult, list[TestResult]]:
-    """All hidden tests of one exercise (or the given tests: the public ones, see `autograder.public`),
+def run_exercise(exercise: Exercise, tests: tuple[HiddenTest, ...], student: Student, lang: str = "en",
+                 findings: list[Finding] = (), inputs_key: bytes = b"",
+                 cells: list[str] | None = None) -> tuple[ExerciseResult, list[TestResult]]:
+    """The given tests of one exercise (its hidden tests, `collect`, or its public ones, see `autograder.public`),
     on inputs drawn with `inputs_key` (the submission's key, see `autograder.grade.secret`). A
     structure the source does not show (`cells`, see `autograder.grade.structure`) scores every
     test 0; a broken rule zeroes the tests it touched (autograder.grade.rules).
 
     Every test runs, so the other mistakes of a function that also breaks a rule are still named.
     """
-    tests = collect(exercise) if tests is None else tests
     structure = check_structure(exercise, cells) if cells is not None else None
     with submission_inputs(inputs_key):
         if structure is not None:

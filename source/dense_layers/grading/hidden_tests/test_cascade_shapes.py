@@ -1,7 +1,7 @@
 import pytest
 
 from autograder.checks.shapes import check_cascade_shapes
-from autograder.hidden_tests import points
+from autograder.grade.hidden import points
 
 
 @points(1)

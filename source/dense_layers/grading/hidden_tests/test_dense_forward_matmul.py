@@ -2,7 +2,7 @@ import pytest
 
 from autograder.checks.cases import dense_case
 from autograder.checks.dense import check_dense_forward
-from autograder.hidden_tests.dense_cases import DENSE_CASES
+from .dense_cases import DENSE_CASES
 from autograder.messages import phrase
 
 

@@ -2,7 +2,7 @@ import pytest
 
 from autograder.checks.cases import model_case
 from autograder.checks.models import check_model, check_trainable_variables
-from autograder.hidden_tests import points
+from autograder.grade.hidden import points
 
 
 @points(4)
