@@ -111,7 +111,10 @@ def test_zip_follows_the_specification_and_leaves_out_solutions_and_tests(autogr
         assert entries[script].external_attr >> 16 & stat.S_IXUSR, f"{script} is not executable"
     assert "requirements.lock" in entries and "autograder/gradescope/run.py" in entries
     assert any(name.startswith("source/dense_layers/grading/hidden_tests/test_") for name in entries)
-    assert not [name for name in entries if name.startswith(("solutions/", "tests/", "source/"))]
+    assert not [name for name in entries if name.startswith(("solutions/", "tests/"))]
+    # Of source/, only the graded assignment's grading folder: not its master notebook (the solutions), nor others'.
+    assert not [name for name in entries if name.startswith("source/")
+                and not name.startswith("source/dense_layers/grading/")]
     assert not [name for name in entries if "__pycache__" in name]
     assert config.visibility == VISIBILITY and config.timeout_s == 5
 

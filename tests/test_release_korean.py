@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.assign import ROOT as REPOSITORY
+from autograder.assign import SOURCE
 from autograder.assign.languages import LANGUAGE_FOLDER, glossary_markdown, pairing_problems, release_master
 from grading import ASSIGNMENT, AUTOMATIC, AUTOMATIC_POINTS
 from autograder.glossary import TERMS, english_leftovers

@@ -5,7 +5,7 @@ tested with, see `autograder gradescope lock`) and gradescope_config.json (the c
 build time) beside them, the part of the package that grades, and the graded assignment's grading
 folder (`source/<assignment>/grading/`, where the package looks for it). The repository's README, tests,
 solutions and the package's instructor tools (release, course, demo, benchmark, reports,
-gradebook) stay out; the hidden tests come along inside the package, out of the sandbox's sight,
+gradebook) stay out; the hidden tests come along in the grading folder, out of the sandbox's sight,
 and so does the course secret (`.course_secret`, owner-only), so Gradescope draws each
 submission's inputs as the course's own grader does.
 Entries get a fixed date so the same sources give the same zip.
