@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from autograder.assign.bundle import PACKAGE
-from autograder.exercises import ASSIGNMENT, AUTOMATIC, BY_ID
+from grading import ASSIGNMENT, AUTOMATIC, BY_ID
 from autograder.grade.static import CHECKING_CODE, CHECKING_PACKAGE, rule_findings
 from autograder.messages import render
 from autograder.student import without_checking_code
