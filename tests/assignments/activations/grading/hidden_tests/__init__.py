@@ -1,0 +1,1 @@
+"""The hidden tests of activation functions: one pytest module per exercise (see `autograder.grade.hidden`)."""
