@@ -23,8 +23,8 @@ STUDENT_STATUSES = ("missing", "error", "crashed", "timeout")
 
 
 def codes_in_the_package() -> set[str]:
-    """String constants shaped like a message code (`dense.missing_bias`) anywhere in the package or in an
-    assignment's grading folder."""
+    """String constants shaped like a message code (`dense.missing_bias`) anywhere in the package or in the
+    grading folder of an assignment of source/."""
     found = set()
     for path in [*PACKAGE.rglob("*.py"), *PACKAGE.parent.glob("source/*/grading/**/*.py")]:
         if path.name == "messages.py":
