@@ -226,9 +226,7 @@ def _student_main(student_fd: int, request: dict) -> None:
     if request.get("no_new_processes"):
         _forbid_new_processes()
 
-    import tensorflow as tf
-
-    tf.keras.utils.set_random_seed(int(request["seed"]))
+    probes.reseed(int(request["seed"]))
     stream = socket.socket(fileno=student_fd).makefile("rwb")
     namespace = new_namespace(request["module_name"])
     while True:
@@ -395,7 +393,11 @@ def main(argv: list[str]) -> int:
 
     import autograder.run.inside.execute  # noqa: F401  (warm: IPython's transformer)
     import autograder.run.inside.probes  # noqa: F401
+    from autograder.run.inside import placeholders, warm
     from autograder.run.inside.recorder import recorder
+
+    placeholders.install()
+    warm.rehearse()
 
     recorder()  # its references are taken here, before any student code runs
 

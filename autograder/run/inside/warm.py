@@ -1,0 +1,60 @@
+"""The warm worker's rehearsal: Keras and TensorFlow used once, before any student is forked.
+
+A student process used to pay for everything TensorFlow and Keras do the first time in a
+process: modules imported on first use, operations set up (TensorFlow's kernels), Python-side
+caches filled. The warm worker now builds, calls and reweights a few Dense models of its own
+before it forks (plain Keras, nothing of the course: this folder is visible to students), so
+every student process starts with all that done. What Keras keeps about the models it made (the
+counters that name layers, its random seed) is then reset as `keras.backend.clear_session`
+resets it, except that TensorFlow's set-up operations are kept: a student's first `Dense` is
+named `dense`, as in a fresh kernel.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+
+def rehearse() -> None:
+    """Build, call and reweight Dense layers, a Sequential and a Model subclass, the ways student code and
+    the grader's requests do; then forget them, as Keras' own `clear_session` does."""
+    import keras
+    import tensorflow as tf
+
+    from autograder.run.inside import probes
+
+    X = tf.constant(np.linspace(-1.0, 1.0, 12, dtype=np.float32).reshape(3, 4))
+
+    class Rehearsal(keras.Model):
+        def __init__(self, activation):
+            super().__init__()
+            self.held = keras.Sequential([keras.layers.Dense(3, activation=activation)])
+            self.last = keras.layers.Dense(2, activation=activation)
+
+        def call(self, x):
+            return self.last(self.held(x))
+
+    for activation in ("sigmoid", "relu", "tanh", "linear"):
+        for model in (Rehearsal(activation), keras.Sequential([keras.layers.Dense(3, activation=activation)])):
+            model(X)
+            probes.describe_model(model, X, [np.full(w.shape, 0.5, np.float32) for w in model.get_weights()])
+        probes.to_data(tf.nn.sigmoid(tf.linalg.matmul(X, tf.ones((4, 2))) + tf.ones(2)))
+    for operation in (tf.exp, tf.sigmoid, tf.nn.relu, tf.tanh, tf.identity, tf.transpose, tf.reduce_sum,
+                      lambda x: tf.maximum(x, 0.0), lambda x: 1 / (1 + tf.exp(-x)), lambda x: x * x - x,
+                      lambda x: tf.cast(x, tf.float64), lambda x: tf.tensordot(x, tf.ones(4), axes=1)):
+        probes.to_data(operation(X))
+    _forget_keras_state()
+
+
+def _forget_keras_state() -> None:
+    """What `keras.backend.clear_session()` resets (its thread-local state: layer name counters, seeds,
+    settings), without clearing TensorFlow's set-up operations, which it also does."""
+    import gc
+
+    from keras.src.backend.common import global_state
+
+    global_state.GLOBAL_STATE_TRACKER = threading.local()
+    global_state.GLOBAL_SETTINGS_TRACKER = threading.local()
+    gc.collect()
