@@ -99,11 +99,22 @@ def added(tmp_path_factory) -> dict:
     found["grade"] = run(copy, "-m", "autograder", "grade", str(submitted), str(work / "stray.ipynb"),
                          "--out", str(work / "graded"), "--gradebook", f"sqlite:///{work / 'gradebook.db'}",
                          "--workers", "2", cwd=work)
+    # The same submissions of the new assignment on a Dask cluster, whose nodes are sent the grading folder.
+    found["cluster"] = run(copy, "-m", "autograder", "grade", str(submitted / "ada" / NAME), str(submitted / "bob" / NAME),
+                           "--out", str(work / "cluster"), "--cluster", "local:1", cwd=work)
     # 6. A course with both assignments, and nbgrader's release of the new one there.
     course = work / "course"
     found["course"] = run(copy, "-m", "autograder", "course", "init", str(course), "--assignment", "dense_layers",
                           "--assignment", NAME)
     found["course_release"] = run(copy, "-m", "nbgrader", "generate_assignment", NAME, cwd=course)
+    shutil.copytree(submitted, course / "submitted")
+    found["course_grade"] = run(copy, "-m", "autograder", "grade", "submitted", "--course", ".", "--out", "grades",
+                                "--workers", "2", cwd=course)
+    found["course_feedback"] = run(copy, "-m", "nbgrader", "generate_feedback", NAME, cwd=course)
+    # The reports again from the results, and a Gradescope zip of the new assignment.
+    found["report"] = run(copy, "-m", "autograder", "report", str(work / "graded" / NAME))
+    found["gradescope"] = run(copy, "-m", "autograder", "gradescope", "build", "--assignment", NAME,
+                              "--out", str(work / "activations.zip"))
     found.update(copy=copy, work=work, before=before)
     return found
 
@@ -177,6 +188,48 @@ def test_a_course_holds_both_assignments_and_nbgrader_releases_the_new_one_witho
     assert not [path for path in released.rglob("*") if "grading" in path.parts or "hidden_tests" in path.parts]
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         assert {assignment.name for assignment in gradebook.assignments} == {"dense_layers", NAME}
+
+
+def test_a_dask_cluster_grades_the_new_assignment_as_the_local_grader_does(added):
+    cluster = added["cluster"]
+    assert cluster.returncode == 0, cluster.stdout[-3000:] + cluster.stderr[-3000:]
+    for student in ("ada", "bob"):
+        remote = json.loads((added["work"] / "cluster" / f"{student}.json").read_text())
+        local = json.loads((added["work"] / "graded" / NAME / f"{student}.json").read_text())
+        assert remote["assignment"] == NAME
+        assert {key: value["score"] for key, value in remote["exercises"].items()} == \
+            {key: value["score"] for key, value in local["exercises"].items()}
+
+
+def test_a_course_grades_both_assignments_into_its_gradebook_and_nbgrader_gives_the_feedback(added):
+    from nbgrader.api import Gradebook
+
+    course = added["work"] / "course"
+    grade = added["course_grade"]
+    assert grade.returncode == 0, grade.stdout[-3000:] + grade.stderr[-3000:]
+    assert json.loads((course / "grades" / NAME / "bob.json").read_text())["score"] == 6
+    assert json.loads((course / "grades" / "dense_layers" / "ada.json").read_text())["score"] == 95
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assert gradebook.find_grade("softmax", NAME, NAME, "bob").score == 3
+        assert gradebook.find_submission("dense_layers", "ada").score == 95
+    autograded = (course / "autograded" / "bob" / NAME / f"{NAME}.ipynb").read_text()
+    assert "sign in the exponent is flipped" in autograded and "grade_exercise" not in autograded
+    assert added["course_feedback"].returncode == 0, added["course_feedback"].stderr[-3000:]
+    feedback = (course / "feedback" / "bob" / NAME / f"{NAME}.html").read_text()
+    assert "sign in the exponent is flipped" in feedback and "grade_exercise" not in feedback
+
+
+def test_the_report_verb_and_a_gradescope_zip_of_the_new_assignment(added):
+    import zipfile
+
+    assert added["report"].returncode == 0, added["report"].stderr[-3000:]
+    assert added["gradescope"].returncode == 0, added["gradescope"].stderr[-3000:]
+    with zipfile.ZipFile(added["work"] / "activations.zip") as archive:
+        names = archive.namelist()
+        config = json.loads(archive.read("gradescope_config.json"))
+    assert config["assignment"] == NAME
+    assert f"source/{NAME}/grading/hidden_tests/test_softmax.py" in names
+    assert not [name for name in names if name.startswith("source/") and not name.startswith(f"source/{NAME}/grading/")]
 
 
 def test_a_submission_whose_assignment_cannot_be_told_gets_a_result_that_says_so(added):
