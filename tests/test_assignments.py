@@ -372,6 +372,33 @@ def test_assignments_are_found_by_name_under_the_roots(tmp_path):
         load(root / "notes")
 
 
+def _drop_relu_cases(grading: Path) -> None:
+    public = grading / "public.py"
+    public.write_text("\n".join(line for line in public.read_text().splitlines() if '"relu":' not in line) + "\n")
+
+
+@pytest.mark.parametrize("breakage, said", [
+    (lambda grading: (grading / "hidden_tests" / "test_relu.py").unlink(), "hidden_tests/test_relu.py is missing"),
+    (lambda grading: (grading / "hidden_tests" / "test_relu.py").write_text("def test_relu(relu:\n"), "SyntaxError"),
+    (lambda grading: (grading / "hidden_tests" / "test_relu.py").write_text("def test_relu(relu):\n    pass\n"),
+     "says nothing of its share of the points"),
+    (_drop_relu_cases, "no visible cases for relu"),
+    (lambda grading: (grading / "__init__.py").write_text("EXERCISES = ()\n"), "must define EXERCISES"),
+], ids=["no_hidden_test", "syntax_error", "no_worth", "no_visible_case", "no_exercise"])
+def test_a_broken_assignment_is_refused_before_anything_is_graded(tmp_path, breakage, said):
+    from autograder.cli import main as cli_main
+
+    folder = tmp_path / "source" / NAME
+    shutil.copytree(ACTIVATIONS, folder)
+    breakage(folder / "grading")
+    with pytest.raises(AssignmentError, match=said):
+        load(folder)
+    (tmp_path / "ada.py").write_text(RIGHT)
+    assert cli_main(["grade", str(tmp_path / "ada.py"), "--source", str(tmp_path / "source"),
+                     "--out", str(tmp_path / "out")]) == 2
+    assert not (tmp_path / "out").exists()
+
+
 def test_two_versions_of_an_assignment_never_share_a_module(tmp_path, activations):
     changed = tmp_path / NAME
     shutil.copytree(ACTIVATIONS, changed)

@@ -109,7 +109,8 @@ def collect(assignment: Assignment, exercise: Exercise) -> tuple[HiddenTest, ...
         for case, params in _parameter_sets(function):
             worth = params.get("worth", getattr(function, "points", None))
             if worth is None:
-                raise ValueError(f"{module.__name__}.{name} says nothing of its share of the points")
+                where = getattr(module, "__file__", module.__name__)
+                raise ValueError(f"{where}: {name} says nothing of its share of the points")
             found.append((name, case, function, params, float(worth)))
     total = sum(worth for *_, worth in found)
     if total <= 0:

@@ -195,7 +195,8 @@ def package_name(name: str, files: dict[str, bytes]) -> str:
 
 
 def load(folder: Path) -> Assignment:
-    """The assignment in `folder` (`source/<name>/`), read once per folder and content."""
+    """The assignment in `folder` (`source/<name>/`), read once per folder and content, and checked whole (see
+    `check_complete`), so that nothing of it can fail later, in the middle of a batch."""
     folder = Path(folder).resolve()
     name = folder.name
     if not NAME.fullmatch(name):
@@ -206,8 +207,29 @@ def load(folder: Path) -> Assignment:
     package = package_name(name, files)
     with _LOCK:
         if (str(folder), package) not in _LOADED:
-            _LOADED[(str(folder), package)] = from_files(name, files, folder)
+            try:
+                assignment = from_files(name, files, folder)
+                check_complete(assignment)
+            except AssignmentError:
+                raise
+            except Exception as error:  # noqa: BLE001 - the course's own code: say where, and stop before grading
+                raise AssignmentError(f"{folder / GRADING} cannot be used: {type(error).__name__}: {error}") from error
+            _LOADED[(str(folder), package)] = assignment
         return _LOADED[(str(folder), package)]
+
+
+def check_complete(assignment: Assignment) -> None:
+    """Every automatic exercise has its visible cases and hidden tests that share its points; raises otherwise."""
+    from course_checks.grade.hidden import collect
+
+    cases = assignment.public_cases()
+    for exercise in assignment.automatic:
+        if not cases.get(exercise.id):
+            raise AssignmentError(f"{assignment.name}: {GRADING}/public.py has no visible cases for {exercise.id}")
+        if not assignment.has_module(f"hidden_tests.test_{exercise.id}"):
+            raise AssignmentError(f"{assignment.name}: {GRADING}/hidden_tests/test_{exercise.id}.py is missing")
+        if not collect(assignment, exercise):
+            raise AssignmentError(f"{assignment.name}: {GRADING}/hidden_tests/test_{exercise.id}.py has no tests")
 
 
 def from_files(name: str, files: dict[str, bytes], folder: Path | None = None) -> Assignment:
