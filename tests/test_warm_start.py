@@ -1,6 +1,7 @@
 """A student process starts warm, yet as a fresh Jupyter kernel would: what the warm worker did
-before forking it (its rehearsal, the cheap placeholders of Keras' symbolic build) and the
-grader's reseeding between requests change no number and no name the student's code sees."""
+before forking it (its rehearsal, the layers of the shapes the grader asked for, the cheap
+placeholders of Keras' symbolic build) and the grader's reseeding between requests change no
+number and no name the student's code sees."""
 
 from __future__ import annotations
 
@@ -61,7 +62,9 @@ def test_a_student_process_computes_what_a_fresh_kernel_computes(sandboxed):
     worker = SandboxedWorker(3, sandboxed)
     worker.start()
     try:
+        worker.note_dense_layers([np.zeros((4, 5), np.float32), np.zeros(5, np.float32), np.zeros((5, 3), np.float32)])
         process = worker.spawn(0, "__main__")
+        assert worker.dense_shapes == {(4, 5), (5, 3)}
         assert process.ask({"op": "cell", "index": 0, "source": MODELS}, 60) == {"ok": True, "id": 1}
         reply = process.ask({"op": "call", "name": "first_weights", "args": [11], "kwargs": {}}, 60)
         process.stop()

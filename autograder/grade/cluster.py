@@ -36,6 +36,7 @@ from distributed.comm import CommClosedError
 from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.scheduler import KilledWorker
 
+from autograder.checks.reference import keras_loader
 from autograder.grade.batch import (GradeSettings, Progress, WarmWorker, found_submissions, grades_csv, kept_result,
                                     unfinished_result, write_result)
 from autograder.grade.submission import (Found, Submission, parse_submission, problem_submission,
@@ -154,6 +155,8 @@ class WarmWorkerPlugin(WorkerPlugin):
         sandboxed = sandbox_available() if self.sandbox is None else self.sandbox
         refused = not sandboxed and not self.unsandboxed
         warm = WarmWorker(self.claim.slot, sandboxed, self.limits)
+        if not refused:
+            keras_loader().start()  # the grading side's Keras, while the warm worker starts
         with contextlib.suppress(Exception):  # a failed start is tried again, and reported, by the first task
             if not refused:
                 warm.start_if_needed()

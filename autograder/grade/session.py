@@ -118,6 +118,7 @@ class RemoteStudent:
                                                    error[:2000] if isinstance(error, str) else "")
 
     def ask(self, request: dict):
+        self.worker.note_dense_layers(request.get("weights", ()))
         self._start()
         if self.stopped is not None:
             raise self.stopped

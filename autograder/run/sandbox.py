@@ -381,6 +381,9 @@ class SandboxedWorker:
     use_memory_cgroup: bool = True
     cgroup: MemoryCgroup | None = None
     _oom_kills_before: int = 0
+    # (inputs, units) of the Dense layers the grader's requests have asked for, and those the worker has rehearsed.
+    dense_shapes: set = field(default_factory=set)
+    _rehearsed: set = field(default_factory=set)
 
     def start(self) -> None:
         if self.use_memory_cgroup:
@@ -431,7 +434,8 @@ class SandboxedWorker:
                    "uid": FIRST_STUDENT_UID + self.slot if os.geteuid() == 0 else None,
                    "read_everything": os.geteuid() == 0 and not self.sandboxed and not _python_readable_by_others(),
                    "limits": self.limits.as_dict(), "memory_cgroup": self._cgroup_inside(),
-                   "no_new_processes": self.cgroup is None and platform.machine() == "x86_64"}
+                   "no_new_processes": self.cgroup is None and platform.machine() == "x86_64",
+                   "rehearse": [list(shape) for shape in sorted(self.dense_shapes - self._rehearsed)]}
         self._oom_kills_before = self.cgroup.oom_kills() if self.cgroup else 0
         try:
             self._send(request, (student_end.fileno(),))
@@ -439,7 +443,13 @@ class SandboxedWorker:
             student_end.close()
         if self._receive(30.0).get("op") != "spawned":
             raise WorkerFailed("the worker did not fork a student process")
+        self._rehearsed |= self.dense_shapes
         return StudentProcess(self, grader_end, self.limits)
+
+    def note_dense_layers(self, weights: list) -> None:
+        """The grader's weights for a request ([W1, B1, W2, B2, ...]): the worker rehearses layers of their
+        shapes before it forks the next student (see `inside/warm.py`)."""
+        self.dense_shapes |= {tuple(int(n) for n in w.shape) for w in weights if getattr(w, "ndim", 0) == 2}
 
     def _cgroup_inside(self) -> str | None:
         """Where the worker finds its memory cgroup: bound to a fixed path in the sandbox."""

@@ -16,6 +16,9 @@ import threading
 
 import numpy as np
 
+MAX_REHEARSED_LAYERS = 256
+MAX_REHEARSED_UNITS = 4096
+
 
 def rehearse() -> None:
     """Build, call and reweight Dense layers, a Sequential and a Model subclass, the ways student code and
@@ -45,6 +48,23 @@ def rehearse() -> None:
                       lambda x: tf.maximum(x, 0.0), lambda x: 1 / (1 + tf.exp(-x)), lambda x: x * x - x,
                       lambda x: tf.cast(x, tf.float64), lambda x: tf.tensordot(x, tf.ones(4), axes=1)):
         probes.to_data(operation(X))
+    _forget_keras_state()
+
+
+def rehearse_layers(shapes: list) -> None:
+    """A Dense layer of each (inputs, units), built and called once. TensorFlow sets up its variables'
+    operations once per shape, so the grader names the shapes its requests have used (shapes only, never
+    a number of its cases), and later students of this worker find them set up. Any failure here only
+    leaves them to be set up later."""
+    import keras
+    import tensorflow as tf
+
+    try:
+        for inputs, units in shapes[:MAX_REHEARSED_LAYERS]:
+            if all(type(n) is int and 0 < n <= MAX_REHEARSED_UNITS for n in (inputs, units)):
+                keras.layers.Dense(units)(tf.zeros((1, inputs)))
+    except Exception:  # noqa: BLE001 - a rehearsal is worth nothing to fail for
+        pass
     _forget_keras_state()
 
 

@@ -414,6 +414,8 @@ def main(argv: list[str]) -> int:
             for fd in fds:
                 os.close(fd)
             continue
+        if isinstance(request.get("rehearse"), list):
+            warm.rehearse_layers(request["rehearse"])
         pid = os.fork()
         if pid == 0:
             try:

@@ -250,10 +250,11 @@ def reseed(seed: int) -> None:
     """`keras.utils.set_random_seed(seed)`, without clearing TensorFlow's cache of set-up operations.
 
     `tf.random.set_seed` clears it, so that every operation after it is set up again: done at
-    every request, that cost a third of a correct notebook's time. Python's, NumPy's, Keras' and
-    TensorFlow's generators start again at every request (a model's first weights never depend
-    on what was asked before); only a TensorFlow stateful random operation that already ran with
-    the same seeds goes on with its sequence instead of starting it again, as it does in Jupyter.
+    every request, that cost about a quarter of a correct notebook's time. Python's, NumPy's,
+    Keras' and TensorFlow's generators start again at every request (a model's first weights
+    never depend on what was asked before); only a TensorFlow stateful random operation that
+    already ran with the same seeds goes on with its sequence instead of starting it again, as it
+    does in Jupyter.
     """
     import random
 
