@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from autograder.assignments import available
+from autograder.checks.reference import keras_loader
 from autograder.grade.hidden import collect, mask_student_text, run_exercise
 from autograder.grade.secret import course_secret, submission_key
 from autograder.grade.session import DEFAULT_BUDGET_S, RemoteStudent
@@ -385,6 +386,8 @@ def grade_batch(paths: list[Path], out_dir: Path, settings: GradeSettings,
 
     count = min(max(1, settings.workers), max(1, pending.qsize()))
     threads = [threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(count)]
+    if not pending.empty():
+        threads.append(keras_loader())  # while the warm workers start
     for thread in threads:
         thread.start()
     for thread in threads:
