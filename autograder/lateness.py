@@ -3,17 +3,34 @@
 nbgrader keeps times in UTC without a zone, and `nbgrader export` prints them as Python prints
 such a datetime (`2026-12-01 14:59:00`). Times here are kept as that text, so this grader's
 CSVs agree with nbgrader's export word for word; parsing is nbgrader's own `parse_utc`, so a
-due date or a timestamp.txt means here what it means to nbgrader.
+due date or a timestamp.txt means here what it means to nbgrader. A timestamp.txt that says no time
+is where the two part: nbgrader stops autograding that student, this grader grades the work, applies
+no late penalty it cannot know, and flags the submission for review, so nothing changes silently.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 TIMESTAMP_FILE = "timestamp.txt"
 MAX_TIMESTAMP_BYTES = 200
+MAX_SHOWN_CHARS = 60
+# The needs-review reason (autograder.grade.tampering) of a timestamp.txt that does not say a time.
+UNREADABLE_TIMESTAMP = "unreadable_timestamp"
+
+
+@dataclass(frozen=True)
+class HandedIn:
+    """When a submission was handed in, from its timestamp.txt: `time` as nbgrader stores it ("" when there
+    is no such file). `unreadable` is what a timestamp.txt that does not say a time holds (shortened; "" when
+    empty or unreadable): nbgrader refuses to autograde such a submission, and this grader, which cannot know
+    whether it was late, grades it, applies no late penalty, and flags it for a person to check."""
+
+    time: str = ""
+    unreadable: str | None = None
 
 
 def utc_text(text: str) -> str:
@@ -34,20 +51,29 @@ def as_datetime(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def read_timestamp(folder: Path) -> str:
-    """The time in folder/timestamp.txt (where `nbgrader collect` and `nbgrader submit` put it), as stored
-    text; "" when there is none or it is not a time (nbgrader then treats the submission as on time)."""
+def _shown(data: bytes) -> str:
+    text = data.decode("utf-8", "backslashreplace").strip()
+    text = "".join(char if char.isprintable() else "\ufffd" for char in text)
+    return text if len(text) <= MAX_SHOWN_CHARS else text[:MAX_SHOWN_CHARS] + "…"
+
+
+def read_timestamp(folder: Path) -> HandedIn:
+    """The time in folder/timestamp.txt (where `nbgrader collect` and `nbgrader submit` put it). A file that
+    is there but does not say a time (empty, not UTF-8, too long, not a time, not readable) is unreadable,
+    never taken as on time: a student could write anything there, and a careless copy could lose the time."""
     try:
         with open(folder / TIMESTAMP_FILE, "rb") as handle:
             data = handle.read(MAX_TIMESTAMP_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):
+        return HandedIn()
     except OSError:
-        return ""
+        return HandedIn(unreadable="")
     if len(data) > MAX_TIMESTAMP_BYTES:
-        return ""
+        return HandedIn(unreadable=_shown(data[:MAX_SHOWN_CHARS * 4]))
     try:
-        return utc_text(data.decode("utf-8"))
+        return HandedIn(time=utc_text(data.decode("utf-8")))
     except (UnicodeDecodeError, ValueError):
-        return ""
+        return HandedIn(unreadable=_shown(data))
 
 
 def seconds_late(timestamp: str, due: str) -> float:
@@ -57,9 +83,40 @@ def seconds_late(timestamp: str, due: str) -> float:
     return max(0.0, (as_datetime(timestamp) - as_datetime(due)).total_seconds())
 
 
-def lateness(timestamp: str, due: str) -> dict:
+def lateness(handed: HandedIn, due: str) -> dict:
     """The fields a result carries about time: when it was submitted, when it was due, how late."""
-    return {"timestamp": timestamp, "due": due, "seconds_late": seconds_late(timestamp, due)}
+    return {"timestamp": handed.time, "due": due, "seconds_late": seconds_late(handed.time, due)}
+
+
+def timestamp_flags(handed: HandedIn) -> list[dict]:
+    """The needs-review flag of a timestamp.txt that does not say a time (as JSON data), or none."""
+    if handed.unreadable is None:
+        return []
+    return [{"reason": UNREADABLE_TIMESTAMP, "text": handed.unreadable, "file": TIMESTAMP_FILE}]
+
+
+def with_lateness(result: dict, handed: HandedIn, due: str) -> dict:
+    """A result (JSON data) late as of this due date and this timestamp.txt, its timestamp flag brought up to
+    date: what a resumed batch does with a result kept from an earlier run."""
+    review = [flag for flag in result.get("review") or [] if not (
+        isinstance(flag, dict) and flag.get("reason") == UNREADABLE_TIMESTAMP)]
+    return {**result, **lateness(handed, due), "review": review + timestamp_flags(handed)}
+
+
+def lateness_unknown(result: dict) -> bool:
+    """Whether a result's timestamp.txt did not say when it was handed in."""
+    return any(isinstance(flag, dict) and flag.get("reason") == UNREADABLE_TIMESTAMP
+               for flag in result.get("review") or [])
+
+
+def late_by(result: dict, lang: str = "en") -> str:
+    """How late a result's submission was, as grades.csv and the class report say it: "" when on time,
+    "not known" when its timestamp.txt did not say when it was handed in."""
+    from autograder.messages import render
+
+    if lateness_unknown(result):
+        return render("report.late_unknown", {}, lang)
+    return late_text(result.get("seconds_late", 0.0), lang)
 
 
 def late_text(seconds: float, lang: str = "en") -> str:

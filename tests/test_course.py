@@ -28,7 +28,7 @@ from autograder.course import (KERNEL_NAME, PACKAGE_PARENT, CourseError, apply_l
                                init_course, kernel_spec)
 from grading import ASSIGNMENT, AUTOMATIC, DENSE
 from autograder.gradebook import nbgrader_export_csv, write_gradebook
-from autograder.lateness import late_text, lateness, read_timestamp, seconds_late, utc_text
+from autograder.lateness import HandedIn, late_text, lateness, read_timestamp, seconds_late, utc_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLVED = ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -136,7 +136,7 @@ def test_nbgrader_export_shows_the_due_date_and_who_was_late(workflow):
 def test_the_graders_csv_report_and_feedback_say_who_was_late_and_by_how_much(workflow):
     grades = workflow["course"] / "grades"
     rows = {row["student"]: row for row in csv.DictReader(io.StringIO((grades / "grades.csv").read_text()))}
-    assert (rows["ada"]["late_by"], rows["bob"]["late_by"]) == ("", "9 h 31 min")
+    assert (rows["ada"]["late_by (d h min)"], rows["bob"]["late_by (d h min)"]) == ("", "9 h 31 min")
     assert json.loads((grades / "bob.json").read_text())["seconds_late"] == 34260.0
     report = (grades / "report" / "index.html").read_text()
     late_section = report.split("<h2>Late submissions</h2>", 1)[1].split("<h2>", 1)[0]
@@ -229,19 +229,20 @@ def test_lateness_is_nbgraders_total_seconds_late():
 
 
 def test_a_timestamp_file_is_read_within_bounds(tmp_path):
-    assert read_timestamp(tmp_path) == ""
+    assert read_timestamp(tmp_path) == HandedIn()
     (tmp_path / "timestamp.txt").write_text("2026-12-02 09:30:00 Asia/Seoul\n")
-    assert read_timestamp(tmp_path) == "2026-12-02 00:30:00"
+    assert read_timestamp(tmp_path) == HandedIn(time="2026-12-02 00:30:00")
     for text in ("not a time", "2026-12-02 09:30:00 Asia/Seoul" + " " * 500, "\udcff"):
         (tmp_path / "timestamp.txt").write_text(text, errors="surrogateescape")
-        assert read_timestamp(tmp_path) == ""
+        handed = read_timestamp(tmp_path)
+        assert handed.time == "" and handed.unreadable is not None  # never on time: see tests/test_lateness.py
 
 
 def result_for(student: str, score_of: dict[str, float], timestamp: str) -> dict:
     """A graded result as the batch writes it, reduced to what the gradebook reads."""
     exercises = {e.id: {"score": score_of.get(e.id, float(e.points))} for e in AUTOMATIC}
     return {"student": student, "exercises": exercises, "score": sum(e["score"] for e in exercises.values()),
-            **lateness(timestamp, DUE_UTC)}
+            **lateness(HandedIn(time=timestamp), DUE_UTC)}
 
 
 def test_the_courses_late_penalty_is_applied_as_nbgrader_applies_it(tmp_path):

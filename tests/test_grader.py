@@ -145,7 +145,7 @@ def test_grades_csv_has_a_row_per_student(graded, tmp_path):
     out = tmp_path / "out"
     grade(write_submissions(tmp_path / "in", {"solution.py": variant(), "no_bias.py": SUBMISSIONS["no_bias.py"]}), out)
     rows = (out / "grades.csv").read_text().splitlines()
-    assert rows[0].split(",") == ["student", *FULL, "total", "max_score", "timestamp", "late_by", "needs_review"]
+    assert rows[0].split(",") == ["student", *FULL, "total", "max_score", "timestamp", "late_by (d h min)", "needs_review"]
     assert rows[1].startswith("no_bias,5,0,15,") and rows[1].endswith(",80,95,,,")
     assert rows[2].startswith("solution,5,15,15,") and rows[2].endswith(",95,95,,,")
 

@@ -35,7 +35,7 @@ from autograder.grade.session import DEFAULT_BUDGET_S, RemoteStudent
 from autograder.grade.static import rule_findings
 from autograder.grade.tampering import needs_review_text, review_flags
 from autograder.grade.submission import Assignments, Found, Submission, discover, file_name_of, submission_of
-from autograder.lateness import late_text, lateness
+from autograder.lateness import HandedIn, late_by, lateness, timestamp_flags, with_lateness
 from autograder.messages import as_text, render
 from autograder.places import locate, place_text
 from autograder.results import GRADER_ERROR, ExerciseResult, SubmissionResult, TestResult, summarize_exercise
@@ -142,7 +142,7 @@ def grade_submission(submission: Submission, worker: SandboxedWorker, settings: 
         duration_s=round(time.monotonic() - started, 3), versions=worker.versions, sandboxed=worker.sandboxed,
         language=settings.lang, cells=cells, manual=submission.manual, problems=problems,
         notes=[as_text(note, settings.lang) for note in submission.notes],
-        review=review_flags(submission.cells, tests),
+        review=review_flags(submission.cells, tests) + timestamp_flags(submission.timestamp),
         student_process={"starts": student.starts, "cpu_s": round(student.cpu_s, 3),
                          "peak_rss_kb": student.peak_rss_kb, "memory_bound_hits": student.memory_bound_hits},
         **lateness(submission.timestamp, settings.due))
@@ -164,7 +164,8 @@ def unfinished_result(submission: Submission, status: str, student_message: str,
         versions=worker.versions if worker else {}, sandboxed=bool(worker and worker.sandboxed),
         language=settings.lang, manual=submission.manual, problems=list(problems),
         notes=[as_text(note, settings.lang) for note in submission.notes],
-        grader_error=grader_error, **lateness(submission.timestamp, settings.due))
+        grader_error=grader_error, review=timestamp_flags(submission.timestamp),
+        **lateness(submission.timestamp, settings.due))
 
 
 def grader_error_result(submission: Submission, error: BaseException, worker: SandboxedWorker | None,
@@ -279,10 +280,17 @@ def previous_result(out_dir: Path, student: str, sha256: str) -> dict | None:
     return data
 
 
-def kept_result(out_dir: Path, student: str, sha256: str, timestamp: str, settings: GradeSettings) -> dict | None:
-    """An earlier run's result for the same bytes, late as of today's due date; None when it must be graded."""
+def kept_result(out_dir: Path, student: str, sha256: str, timestamp: HandedIn,
+                settings: GradeSettings) -> dict | None:
+    """An earlier run's result for the same bytes, late as of today's due date and timestamp.txt (its JSON
+    rewritten when that changed it); None when it must be graded."""
     kept = None if settings.force else previous_result(out_dir, student, sha256)
-    return None if kept is None else {**kept, **lateness(timestamp, settings.due)}
+    if kept is None:
+        return None
+    updated = with_lateness(kept, timestamp, settings.due)
+    if updated != kept:
+        write_result(out_dir, updated)
+    return updated
 
 
 def exercise_ids(results: list[dict]) -> list[str]:
@@ -294,18 +302,23 @@ def exercise_ids(results: list[dict]) -> list[str]:
 
 
 def grades_csv(results: list[dict]) -> str:
-    """One row per student: a column per automatic exercise, the total, when it was submitted (UTC) and how late.
+    """One row per student: a column per automatic exercise, the total, when it was submitted (UTC) and how late
+    (its column, like the class report, in the language of the grading: "late_by (d h min)", "9 h 31 min").
     A student the grader failed on has no scores rather than a false 0."""
+    from autograder.report.classroom import report_language
+
+    lang = report_language(results)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     ids = exercise_ids(results)
-    writer.writerow(["student", *ids, "total", "max_score", "timestamp", "late_by", "needs_review"])
+    writer.writerow(["student", *ids, "total", "max_score", "timestamp", render("report.late_by_column", {}, lang),
+                     "needs_review"])
     for result in sorted(results, key=lambda r: r["student"]):
         graded = not result.get("grader_error") and result["exercises"]
         scores = [_number(result["exercises"][i]["score"]) if graded and i in result["exercises"] else "" for i in ids]
         writer.writerow([result["student"], *scores, _number(result["score"]) if graded else "",
                          _number(result["max_score"]), result.get("timestamp", ""),
-                         late_text(result.get("seconds_late", 0.0)), needs_review_text(result, result.get("language", "en"))])
+                         late_by(result, lang), needs_review_text(result, result.get("language", "en"))])
     return buffer.getvalue()
 
 

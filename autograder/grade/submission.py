@@ -18,7 +18,7 @@ from pathlib import Path
 
 from autograder.assignments import Assignment
 from autograder.exercises import CHECK_ALL_CELL
-from autograder.lateness import read_timestamp
+from autograder.lateness import HandedIn, read_timestamp
 from autograder.messages import Phrase, phrase
 from autograder.places import notebook_places
 from autograder.run.inside.wire import check_json_bounds
@@ -46,7 +46,7 @@ class Submission:
     manual: dict[str, str] = field(default_factory=dict)
     problem: Phrase | None = None
     notes: list[Phrase] = field(default_factory=list)
-    timestamp: str = ""
+    timestamp: HandedIn = HandedIn()
     # Where each cell is in the student's notebook (see autograder.places); empty for a .py file.
     places: list[dict] = field(default_factory=list)
     # The assignment it is graded as; None when it cannot be told (then `problem` says so).
@@ -313,11 +313,11 @@ class TooLarge(OSError):
     """A file over the cap, refused before it is read; its argument says so (a Phrase)."""
 
 
-def submission_timestamp(found: Found) -> str:
-    """When it was handed in, from nbgrader's timestamp.txt beside it; empty outside nbgrader's layout."""
+def submission_timestamp(found: Found) -> HandedIn:
+    """When it was handed in, from nbgrader's timestamp.txt beside it; not known outside nbgrader's layout."""
     in_layout = found.assignment is not None and len(found.path.parts) >= 3 and \
         found.path.parts[-2] == found.assignment.name
-    return read_timestamp(found.path.parent) if in_layout else ""
+    return read_timestamp(found.path.parent) if in_layout else HandedIn()
 
 
 def submission_digest(data: bytes) -> str:
@@ -348,7 +348,7 @@ def submission_of(found: Found) -> Submission:
     return submission
 
 
-def read_submission(student: str, path: Path, assignment: Assignment, timestamp: str = "") -> Submission:
+def read_submission(student: str, path: Path, assignment: Assignment, timestamp: HandedIn = HandedIn()) -> Submission:
     """A submission record; a file that cannot be read becomes a record with a problem, not an error."""
     try:
         data = read_submission_bytes(path)
@@ -359,7 +359,8 @@ def read_submission(student: str, path: Path, assignment: Assignment, timestamp:
     return parse_submission(student, path, data, assignment, timestamp)
 
 
-def parse_submission(student: str, path: Path, data: bytes, assignment: Assignment, timestamp: str = "") -> Submission:
+def parse_submission(student: str, path: Path, data: bytes, assignment: Assignment,
+                     timestamp: HandedIn = HandedIn()) -> Submission:
     """The record of bytes already read, as a submission of `assignment`; `path` only names the file (a
     cluster's worker never opens it). Whatever is in the bytes, it is this submission's problem, never an error."""
     kind = "notebook" if path.suffix == ".ipynb" else "python"

@@ -10,7 +10,9 @@ with a computed name; `exec`/`eval`/`compile` of anything but a written-out stri
 `gc.get_objects` and friends; frame and function internals (`sys._getframe`, `inspect.stack`,
 `f_back`, `__globals__`, ...); the protocol's socket or raw file descriptors (`socket(fileno=...)`,
 `os.write`, `/proc/self/fd`); a model that replaces the Keras methods the grader uses on it;
-and, from the grading itself, a model whose output ignores the weights the grader set.
+and, from the grading itself, a model whose output ignores the weights the grader set. Beside the
+code, a timestamp.txt that says no time is flagged too (autograder.lateness): whether it was late
+is then for a person to find out.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import ast
 from dataclasses import asdict, dataclass
 
 from autograder.grade.structure import KERAS_API, Notebook, parse_cells
+from autograder.lateness import UNREADABLE_TIMESTAMP
 from autograder.messages import DEFAULT_LANGUAGE, render
 
 MAX_FLAGS = 50
@@ -36,7 +39,7 @@ FLAGGED_CODES = {"model.ignores_weights": "ignores_weights"}
 
 # Every reason is a message `review.<reason>` of the catalog (autograder.messages), in each language.
 REASONS = ("sys_modules", "grader_import", "computed_import", "built_code", "ctypes", "gc_objects", "frames",
-           "raw_fds", "replaces_keras", "ignores_weights")
+           "raw_fds", "replaces_keras", "ignores_weights", UNREADABLE_TIMESTAMP)
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,8 @@ def describe_flag(flag: dict, lang: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
     if flag.get("cell") is not None:
         where = render("review.where", {"cell": flag["cell"], "line": flag.get("line")}, lang)
         return f"{where}: {why}", str(flag.get("text", ""))
+    if flag.get("file"):  # a file beside the submission (timestamp.txt), and what it holds
+        return f"{flag['file']}: {why}", str(flag.get("text", ""))
     return f"{flag.get('exercise', '')}: {why}", ""
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from autograder.assignments import SHIPPED, Assignment, AssignmentError, find
 from autograder.grade.submission import file_name_of
-from autograder.lateness import late_text
+from autograder.lateness import late_by, lateness_unknown
 from autograder.grade.tampering import describe_flag
 from autograder.messages import DEFAULT_LANGUAGE, render, status_label
 from autograder.results import encodable
@@ -185,10 +185,10 @@ def class_report_html(results: list[dict], assignment: Assignment | None) -> str
                         f"<span class=\"status\">{escape(status_label(t.status, lang))}</span>", with_code(t.message)]
                        for t in summary.troubles]
                       ) if summary.troubles else f"<p>{text('report.no_troubles')}</p>"
-    late_results = [r for r in results if r.get("seconds_late", 0) > 0]
+    late_results = [r for r in results if r.get("seconds_late", 0) > 0 or lateness_unknown(r)]
     late = _table([text("report.student"), text("report.handed_in"), text("report.due"), text("report.late_by")],
                   [[f"<a href=\"students/{escape(file_name_of(r['student']))}.html\">{escape(r['student'])}</a>",
-                    escape(r["timestamp"]), escape(r["due"]), escape(late_text(r["seconds_late"], lang))]
+                    escape(r["timestamp"]), escape(r["due"]), escape(late_by(r, lang))]
                    for r in late_results]
                   ) if late_results else f"<p>{text('report.no_late')}</p>"
     flagged = [r for r in results if r.get("review")]

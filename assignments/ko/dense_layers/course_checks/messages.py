@@ -770,12 +770,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.handed_in": {"en": "handed in (UTC)", "ko": "제출 시각(UTC)"},
     "report.due": {"en": "due (UTC)", "ko": "마감 시각(UTC)"},
     "report.late_by": {"en": "late by", "ko": "늦은 시간"},
+    # The column of grades.csv: its name says the units its values are in.
+    "report.late_by_column": {"en": "late_by (d h min)", "ko": "늦은 시간(일 시간 분)"},
+    "report.late_unknown": {"en": "not known (see Needs review)", "ko": "알 수 없음(검토 필요 참고)"},
     "report.review": {"en": "Needs review", "ko": "검토 필요"},
     "report.review_intro": {
-        "en": "Code that reaches into the grader or hides itself from reading. These submissions were graded "
-              "as usual; the flag never changes a score, it asks a person to look at the lines below.",
-        "ko": "채점기 내부에 손을 대거나 읽히지 않게 숨긴 코드입니다. 이 제출물도 평소처럼 채점했으며, 이 표시는 "
-              "점수를 바꾸지 않습니다. 아래 줄을 사람이 직접 살펴보라는 뜻입니다.",
+        "en": "Code that reaches into the grader or hides itself from reading, and submissions whose timestamp.txt "
+              "does not say when they were handed in. These submissions were graded as usual; the flag never "
+              "changes a score, it asks a person to look at what is shown below.",
+        "ko": "채점기 내부에 손을 대거나 읽히지 않게 숨긴 코드, 그리고 timestamp.txt에 제출 시각이 제대로 적혀 있지 "
+              "않은 제출물입니다. 이 제출물도 평소처럼 채점했으며, 이 표시는 점수를 바꾸지 않습니다. 아래 내용을 "
+              "사람이 직접 살펴보라는 뜻입니다.",
     },
     "report.review_where": {"en": "where and why", "ko": "위치와 이유"},
     "report.no_review": {"en": "No submission needs review.", "ko": "검토가 필요한 제출물은 없습니다."},
@@ -797,6 +802,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "ko": "모델이 채점기가 사용하는 Keras 메서드를 새로 정의합니다"},
     "review.ignores_weights": {"en": "a model's output ignored the weights the grader set",
                                "ko": "모델의 출력이 채점기가 넣은 가중치를 무시했습니다"},
+    "review.unreadable_timestamp": {
+        "en": "does not say when it was handed in, so whether it was late is not known and no late penalty was "
+              "applied: check when it was handed in",
+        "ko": "제출 시각이 제대로 적혀 있지 않아 늦게 냈는지 알 수 없고, 그래서 지각 감점을 하지 않았습니다. 제출 "
+              "시각을 확인하세요",
+    },
     "report.no_late": {"en": "None was handed in late.", "ko": "마감 뒤에 낸 제출물은 없습니다."},
     "report.students": {"en": "Students", "ko": "학생별 점수"},
     "report.student": {"en": "student", "ko": "학생"},
