@@ -291,6 +291,28 @@ def test_a_failing_grader_writes_a_valid_results_json_without_details(tmp_path, 
     assert results["score"] == 0 and "ValueError" in results["output"] and "everyone" not in results["output"]
 
 
+@pytest.mark.parametrize("lang, says", [("en", "could not grade this submission safely"),
+                                         ("ko", "안전하게 채점할 수 없었습니다")])
+def test_an_image_that_cannot_sandbox_tells_the_student_the_instructor_must_fix_it(tmp_path, autograder_zip,
+                                                                                   monkeypatch, capsys, lang, says):
+    """No bubblewrap and student code could reach what it must not: grading refuses, and the student reads why
+    in words of their course's language, not "the grader itself failed"; the details go to stdout only."""
+    from autograder.messages import phrase
+
+    root = gradescope_root(tmp_path, autograder_zip, {"dense_layers.py": SOLUTION})
+    config = json.loads((root / "source" / CONFIG_FILE).read_text())
+    (root / "source" / CONFIG_FILE).write_text(json.dumps({**config, "lang": lang}))
+    monkeypatch.setattr("autograder.grade.batch.sandbox_available", lambda: False)
+    monkeypatch.setattr("autograder.grade.batch.unsandboxed_risks", lambda *args: [phrase("sandbox.risk_own_user")])
+    assert run_main(["--root", str(root)]) == 2
+    results = json.loads((root / "results" / "results.json").read_text())
+    validate(results)
+    assert says in results["output"] and results["tests"] == [] and results["stdout_visibility"] == "hidden"
+    assert "bubblewrap" not in results["output"] and "UnsafeToGrade" not in results["output"]
+    stdout = capsys.readouterr().out
+    assert "bubblewrap" in stdout and "fix the image" in stdout
+
+
 def test_run_autograder_writes_results_even_when_python_dies(tmp_path, autograder_zip):
     root = gradescope_root(tmp_path, autograder_zip, {"dense_layers.py": SOLUTION})
     done = subprocess.run([str(root / "run_autograder")], env=environment(root, python="/bin/false"),

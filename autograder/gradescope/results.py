@@ -80,6 +80,13 @@ def gradescope_results(result: dict, config: GradescopeConfig, execution_time_s:
             "output": "\n".join(lines), "tests": tests}
 
 
+def refusal_results(execution_time_s: float, lang: str = DEFAULT_LANGUAGE) -> dict:
+    """results.json when the image cannot sandbox student code: nothing was run, and only the instructor can
+    mend that; why, and how, goes to the runner's output, which Gradescope shows instructors alone."""
+    return {"score": 0.0, "execution_time": round(execution_time_s), "output": render("gradescope.unsafe", {}, lang),
+            "stdout_visibility": "hidden", "tests": []}
+
+
 def failure_results(reason: str, execution_time_s: float, lang: str = DEFAULT_LANGUAGE) -> dict:
     """results.json when grading itself could not finish: score 0 and what went wrong, no test details."""
     return {"score": 0.0, "execution_time": round(execution_time_s),

@@ -2,7 +2,9 @@
 
 It always writes a valid results.json. A submission whose code crashes is graded like any other;
 if grading itself cannot finish, the file says so with a score of 0, and the details (which may
-name hidden-test internals) go only to stdout, which Gradescope shows to instructors alone. The
+name hidden-test internals) go only to stdout, which Gradescope shows to instructors alone. An
+image that cannot sandbox student code refuses to run it: the student reads that the instructor
+must fix the autograder, the instructor reads why in stdout, and the runner exits 2. The
 notebook is chosen as in an nbgrader folder (the release's name, or the only candidate), and any
 text a student's code produced is written, so a graded submission never falls back to 0.
 The root is an argument so the same code runs in a test without touching /autograder.
@@ -17,11 +19,13 @@ import time
 import traceback
 from pathlib import Path
 
-from autograder.gradescope.results import CONFIG_FILE, GradescopeConfig, failure_results, gradescope_results
+from autograder.gradescope.results import (CONFIG_FILE, GradescopeConfig, failure_results, gradescope_results,
+                                           refusal_results)
 from autograder.assignments import Assignment
 from autograder.grade.submission import NOT_SUBMISSIONS, SUFFIXES, Assignments, choose_notebook
 from autograder.messages import as_text, render
 from autograder.results import encodable
+from autograder.run.sandbox import UnsafeToGrade
 from autograder.writing import write_atomically
 
 DEFAULT_ROOT = Path("/autograder")
@@ -73,10 +77,16 @@ def main(argv: list[str] | None = None) -> int:
     args = options.parse_args(argv)
     started = time.monotonic()
     lang = "en"
+    status = 0
     try:
         config = GradescopeConfig.from_json((args.root / "source" / CONFIG_FILE).read_text(encoding="utf-8"))
         lang = config.lang
         results = grade_root(args.root, config, started)
+    except UnsafeToGrade as refusal:  # the image, not the submission: the student is told the instructor must act
+        print(f"not graded: this image cannot sandbox student code; fix the image (see setup.sh), then regrade.\n"
+              f"{refusal}")
+        results = refusal_results(time.monotonic() - started, lang)
+        status = 2
     except NoSubmission as missing:
         reason = as_text(missing.args[0], lang) if missing.args[0] else render("gradescope.no_submission", {}, lang)
         results = failure_results(reason, time.monotonic() - started, lang)
@@ -86,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         results = failure_results(reason, time.monotonic() - started, lang)
     write_results(args.root / "results" / "results.json", results)
     print(f"score {results['score']:g}; results in {args.root / 'results' / 'results.json'}")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -820,6 +820,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "자동 채점기가 이 제출물을 채점하지 못했습니다: {reason}. 지금은 0점으로 기록됩니다. 자세한 내용은 "
               "담당 교수자가 확인할 수 있으니 알려 주세요.",
     },
+    "gradescope.unsafe": {
+        "en": "The autograder could not grade this submission safely: its image cannot keep student code in a "
+              "sandbox, so none of your code was run. Your instructor must fix the autograder's image and grade "
+              "the submissions again; until then the score shown here is not your grade.",
+        "ko": "자동 채점기가 이 제출물을 안전하게 채점할 수 없었습니다. 채점 환경이 학생 코드를 샌드박스 안에 "
+              "가둘 수 없어서 코드를 하나도 실행하지 않았습니다. 담당 교수자가 자동 채점기 환경을 고친 뒤 다시 "
+              "채점해야 하며, 그때까지 여기 보이는 점수는 실제 점수가 아닙니다.",
+    },
     "gradescope.no_submission": {
         "en": "no .ipynb or .py file was found in your submission",
         "ko": "제출물에서 .ipynb나 .py 파일을 찾지 못했습니다",
