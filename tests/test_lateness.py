@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.exercises import ASSIGNMENT
+from grading import ASSIGNMENT
 from autograder.lateness import TIMESTAMP_FILE, UNREADABLE_TIMESTAMP, HandedIn, read_timestamp
 
 ROOT = Path(__file__).resolve().parents[1]
