@@ -137,3 +137,13 @@ def test_class_report_renders_with_its_charts_in_chromium(tmp_path):
     assert all(width > 300 for width in widths.values()), widths
     broken = re.sub(r"base64,[A-Za-z0-9+/=]{200}", "base64,AAAA", html, count=1)
     assert 0 in rendered_widths(broken, tmp_path).values()
+
+
+def test_every_link_of_the_class_report_reaches_a_page(tmp_path):
+    """A flagged, late or troubled student whose id is not a file name is linked by its page's name."""
+    flagged = {**result_for("kim@uni.edu/../x"), "review": [{"reason": "sys_modules", "text": "sys.modules", "cell": 1,
+                                                           "line": 2}], "seconds_late": 60.0, "timestamp": "", "due": ""}
+    write_reports(tmp_path, [*CLASS, flagged], DENSE)
+    report = tmp_path / "report"
+    links = re.findall(r'href="(students/[^"]+)"', (report / "index.html").read_text())
+    assert links and all((report / link).is_file() for link in links), links

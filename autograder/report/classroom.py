@@ -193,7 +193,7 @@ def class_report_html(results: list[dict], assignment: Assignment | None) -> str
                   ) if late_results else f"<p>{text('report.no_late')}</p>"
     flagged = [r for r in results if r.get("review")]
     review = _table([text("report.student"), text("report.review_where")],
-                    [[f"<a href=\"students/{escape(r['student'])}.html\">{escape(r['student'])}</a>",
+                    [[f"<a href=\"students/{escape(file_name_of(r['student']))}.html\">{escape(r['student'])}</a>",
                       "<br>".join(review_line(flag, lang) for flag in r["review"] if isinstance(flag, dict))]
                      for r in flagged]) if flagged else f"<p>{text('report.no_review')}</p>"
     students = _table([text("report.student"), text("report.score")],
