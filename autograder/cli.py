@@ -100,7 +100,7 @@ def _grade_batch(args: argparse.Namespace, settings, out: Path, assignment) -> i
     print(common_mistakes_text(results, args.lang))
     print(render("command.results", {"out": out}, args.lang))
     try:
-        status = _after_grading(args, results, out, assignment)
+        status = _after_grading(args, results, out, assignment, settings.assignments)
     except OSError as error:
         print(render("command.write_failed", {"error": error}, args.lang), file=sys.stderr)
         return 3
@@ -135,11 +135,11 @@ def _due_date(args: argparse.Namespace, assignment: str) -> str:
     return ""
 
 
-def _after_grading(args: argparse.Namespace, results: list[dict], out: Path, assignment) -> int:
+def _after_grading(args: argparse.Namespace, results: list[dict], out: Path, assignment, assignments) -> int:
     """The gradebook (with the course's late penalties) if asked for, the export-layout CSV, the autograded
     notebooks and the reports; 1 if the gradebook was refused. Results of no assignment get only the reports."""
     from autograder.writing import write_atomically
-    from autograder.grade.submission import Assignments, discover
+    from autograder.grade.submission import discover
     from autograder.gradebook import (GradebookMismatch, nbgrader_export_csv, write_autograded_notebooks,
                                       write_gradebook)
 
@@ -163,8 +163,8 @@ def _after_grading(args: argparse.Namespace, results: list[dict], out: Path, ass
         write_atomically(out / "grades_nbgrader.csv", nbgrader_export_csv(assignment, results, penalties))
         print(render("command.export_csv", {"path": out / "grades_nbgrader.csv"}, args.lang))
     if args.course and status == 0 and assignment is not None:
-        paths = {found.student: found.path for found in discover(args.paths, Assignments({assignment.name: assignment}))
-                 if found.assignment is assignment}
+        paths = {found.student: found.path for found in discover(args.paths, assignments)
+                 if found.assignment is not None and found.assignment.name == assignment.name}
         written = write_autograded_notebooks(args.course, assignment, results, paths)
         print(render("command.autograded", {"count": len(written), "path": args.course / "autograded"}, args.lang))
     if not args.no_report:
