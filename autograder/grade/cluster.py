@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import hashlib
 import ipaddress
 import json
@@ -33,6 +34,7 @@ from urllib.parse import urlsplit
 import dask
 from distributed import Client, LocalCluster, as_completed, get_worker
 from distributed.comm import CommClosedError
+from distributed.core import Status
 from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.scheduler import KilledWorker
 
@@ -181,6 +183,8 @@ class WarmWorkerPlugin(WorkerPlugin):
     def teardown(self, worker) -> None:
         self.jobs.put(None)
         self.thread.join(timeout=10)
+        if worker.status == Status.closing:  # the Dask worker is ending: its last collections over TensorFlow's
+            gc.freeze()                       # objects took seconds, then its nanny killed it
 
 
 def _stop_profiling(worker) -> None:
