@@ -16,7 +16,7 @@ import os
 import warnings
 from pathlib import Path
 
-from nbgrader.api import Gradebook
+from nbgrader.api import Comment, Grade, Gradebook, SubmittedNotebook
 from sqlalchemy.exc import SAWarning
 
 from autograder.assignments import SHIPPED, Assignment
@@ -57,6 +57,7 @@ def record_result(gradebook: Gradebook, assignment: Assignment, result: dict) ->
     gradebook.update_or_create_student(student)
     when = {"timestamp": as_datetime(result["timestamp"])} if result.get("timestamp") else {}
     gradebook.update_or_create_submission(name, student, **when)
+    complete_submission(gradebook, name, student)
     for exercise in assignment.automatic:
         grade = gradebook.find_grade(exercise.id, name, name, student)
         grade.auto_score = float(result["exercises"][exercise.id]["score"])
@@ -67,6 +68,28 @@ def record_result(gradebook: Gradebook, assignment: Assignment, result: dict) ->
         if not exercise.automatic:  # the answer a person grades anyway: where a flag gets seen
             comment = gradebook.find_comment(exercise.solution_cell, name, name, student)
             comment.auto_comment = f"{render('report.review', {}, lang)}: {review}" if review else None
+    gradebook.db.commit()
+
+
+def complete_submission(gradebook: Gradebook, assignment: str, student: str) -> None:
+    """The submission's missing notebooks, grades and comments, made as nbgrader's add_submission makes them.
+
+    A submission nbgrader made before the gradebook had these cells (an `nbgrader autograde` that failed
+    before `nbgrader generate_assignment`, or an exercise added since) lacks them, and nbgrader never adds them.
+    """
+    submission = gradebook.find_submission(assignment, student)
+    for notebook in submission.assignment.notebooks:
+        submitted = next((nb for nb in submission.notebooks if nb.notebook_id == notebook.id), None)
+        if submitted is None:
+            submitted = SubmittedNotebook(notebook_id=notebook.id, assignment_id=submission.id)
+            gradebook.db.add(submitted)
+            gradebook.db.flush()
+        graded = {grade.cell_id for grade in submitted.grades}
+        commented = {comment.cell_id for comment in submitted.comments}
+        gradebook.db.add_all([Grade(cell_id=cell.id, notebook_id=submitted.id)
+                              for cell in [*notebook.grade_cells, *notebook.task_cells] if cell.id not in graded])
+        gradebook.db.add_all([Comment(cell_id=cell.id, notebook_id=submitted.id)
+                              for cell in [*notebook.solution_cells, *notebook.task_cells] if cell.id not in commented])
     gradebook.db.commit()
 
 

@@ -273,3 +273,29 @@ def test_a_kernel_that_imports_another_autograder_is_refused(tmp_path):
     check_kernel(spec)
     with pytest.raises(CourseError, match="does not import this autograder"):
         check_kernel({**spec, "env": {**spec["env"], "PYTHONPATH": str(tmp_path)}})
+
+
+def test_grading_after_a_failed_nbgrader_autograde_writes_every_grade(tmp_path):
+    """`nbgrader autograde` run before `nbgrader generate_assignment` fails, yet leaves the submission in the
+    gradebook without a notebook or a grade; `autograder grade --course` then writes all of its grades."""
+    home = tmp_path / "home"
+    students_inbox(home)
+    env = {**os.environ, "HOME": str(home), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    course = init_course(home / "course", "2026-12-01 23:59:00 Asia/Seoul").folder
+    handed_in = course / "submitted" / "ada" / ASSIGNMENT
+    handed_in.mkdir(parents=True)
+    (handed_in / f"{ASSIGNMENT}.ipynb").write_text((home / "inbox" / "ada.ipynb").read_text())
+    (handed_in / "timestamp.txt").write_text("2026-12-01 22:10:00 Asia/Seoul\n")
+    failed = subprocess.run(["nbgrader", "autograde", ASSIGNMENT], cwd=course, env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert "No notebooks found" in failed.stdout + failed.stderr
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assert gradebook.find_submission(ASSIGNMENT, "ada").notebooks == []
+    graded = subprocess.run([sys.executable, "-m", "autograder", "grade", "submitted", "--course", ".", "--out",
+                             "grades"], cwd=course, env=env, capture_output=True, text=True, timeout=900)
+    assert graded.returncode == 0, graded.stdout[-3000:] + graded.stderr[-3000:]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission(ASSIGNMENT, "ada")
+        scores = {grade.name: grade.auto_score for grade in submission.notebooks[0].grades}
+    assert scores == {e.id: float(e.points) for e in AUTOMATIC} | {e.id: None for e in DENSE.exercises
+                                                                   if not e.automatic}
