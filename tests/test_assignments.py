@@ -437,3 +437,25 @@ def test_the_bundle_refuses_a_grading_module_that_imports_the_hidden_tests(tmp_p
     public.write_text(public.read_text() + "\nfrom .hidden_tests.test_relu import test_relu_equals_tensorflow\n")
     with pytest.raises(ValueError, match="imports the hidden tests"):
         write_bundle(tmp_path / "course_checks", load(leaky))
+
+
+def test_a_student_named_like_the_assignment_hides_no_one_in_submitted(tmp_path):
+    """nbgrader's ids are free (a hub's self-chosen user name): a student `dense_layers` in submitted/ makes
+    submitted/ look like a student's folder; every student keeps their own result under their own id."""
+    dense = shipped()
+    known = Assignments({dense.name: dense})
+    for student in ("ada", "dense_layers", "bob"):
+        (tmp_path / "submitted" / student / dense.name).mkdir(parents=True)
+        (tmp_path / "submitted" / student / dense.name / dense.notebook).write_text("{}")
+    found = discover([tmp_path / "submitted"], known)
+    assert [(item.student, item.path.parent.parent.name, item.problem) for item in found] == [
+        ("ada", "ada", None), ("bob", "bob", None), ("dense_layers", "dense_layers", None)]
+    # the honest layouts keep their meaning: one student's folder given, and a careless extra folder level
+    assert [item.student for item in discover([tmp_path / "submitted" / "ada"], known)] == ["ada"]
+    nested = tmp_path / "submitted" / "bob" / dense.name
+    (nested / dense.notebook).unlink()
+    (nested / dense.name).mkdir()
+    (nested / dense.name / dense.notebook).write_text("{}")
+    found = {item.student: item for item in discover([tmp_path / "submitted"], known)}
+    assert set(found) == {"ada", "bob", "dense_layers"}
+    assert found["bob"].problem.code == "submission.no_notebook"

@@ -150,6 +150,10 @@ def _is_real_folder(path: Path) -> bool:
     return path.is_dir() and not path.is_symlink()
 
 
+def _holds_submission(folder: Path) -> bool:
+    return any(entry.suffix in SUFFIXES for entry in _entries(folder))
+
+
 def discover(paths: list[Path], assignments: Assignments) -> list[Found]:
     """Each student under the paths, the file to grade and its assignment, in a stable order, under their real ids.
 
@@ -179,18 +183,24 @@ def discover(paths: list[Path], assignments: Assignments) -> list[Found]:
     def assignment_folders(folder: Path) -> list[Path]:
         return [folder / name for name in assignments.known if _is_real_folder(folder / name)]
 
-    pending = []
+    def holds_students(folder: Path) -> bool:
+        """nbgrader's submitted/: a folder of <student>/<assignment>/ folders holding work, even when a
+        student's id is an assignment's name (submitted/dense_layers/dense_layers/)."""
+        return any(_is_real_folder(entry) and any(_holds_submission(a) for a in assignment_folders(entry))
+                   for entry in _entries(folder))
+
+    pending: list[tuple[Path, bool]] = []  # (folder, whether it is a student's folder in submitted/)
     for path in paths:
         if path.is_dir() and path.name in assignments.known and path.resolve().parent.name:
             take_assignment_folder(path.resolve().parent.name, path)  # <student>/<assignment> given itself
         elif path.is_dir():
-            pending.append(path)
+            pending.append((path, False))
         else:
             take_file(path)
     while pending:
-        folder = pending.pop()
+        folder, a_student = pending.pop()
         inside = assignment_folders(folder)
-        if inside:
+        if inside and (a_student or not holds_students(folder)):
             for assignment_folder in inside:
                 take_assignment_folder(folder.name, assignment_folder)
             continue
@@ -201,7 +211,7 @@ def discover(paths: list[Path], assignments: Assignments) -> list[Found]:
             if entry.suffix in SUFFIXES:
                 take_file(entry)
             elif _is_real_folder(entry) and (not submitted or assignment_folders(entry)):
-                pending.append(entry)
+                pending.append((entry, submitted))
     for key, paths_of_student in files.items():
         name, student = key
         assignment = assignments.known.get(name)
