@@ -11,6 +11,8 @@ no late penalty it cannot know, and flags the submission for review, so nothing 
 from __future__ import annotations
 
 import math
+import os
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -61,8 +63,10 @@ def read_timestamp(folder: Path) -> HandedIn:
     """The time in folder/timestamp.txt (where `nbgrader collect` and `nbgrader submit` put it). A file that
     is there but does not say a time (empty, not UTF-8, too long, not a time, not readable) is unreadable,
     never taken as on time: a student could write anything there, and a careless copy could lose the time."""
-    try:
-        with open(folder / TIMESTAMP_FILE, "rb") as handle:
+    try:  # without blocking: a pipe in its place would wait forever for a writer, and the batch with it
+        with open(os.open(folder / TIMESTAMP_FILE, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return HandedIn(unreadable="")
             data = handle.read(MAX_TIMESTAMP_BYTES + 1)
     except (FileNotFoundError, NotADirectoryError):
         return HandedIn()

@@ -58,6 +58,21 @@ def test_no_timestamp_file_is_no_time_and_a_folder_in_its_place_is_unreadable(tm
     assert read_timestamp(tmp_path) == HandedIn(unreadable="")
 
 
+def test_a_pipe_in_its_place_is_unreadable_and_the_batch_finishes(tmp_path):
+    """A FIFO named timestamp.txt (nobody ever writes to it) would block a plain open() forever, and the batch
+    with it; the grader grades the work and flags the time as unreadable, as for a folder in its place."""
+    folder = tmp_path / "submitted" / "eve" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    shutil.copy(SOLVED, folder / f"{ASSIGNMENT}.ipynb")
+    os.mkfifo(folder / TIMESTAMP_FILE)
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", "submitted", "--out", "grades"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads((tmp_path / "grades" / "eve.json").read_text())
+    assert result["score"] == 95 and result["timestamp"] == ""
+    assert result["review"] == [{"reason": UNREADABLE_TIMESTAMP, "text": "", "file": TIMESTAMP_FILE}]
+
+
 def run(arguments: list[str], cwd: Path) -> subprocess.CompletedProcess:
     bin_dir = str(Path(sys.executable).parent)
     return subprocess.run(arguments, cwd=cwd, capture_output=True, text=True, timeout=900,
