@@ -63,8 +63,9 @@ def read_timestamp(folder: Path) -> HandedIn:
     """The time in folder/timestamp.txt (where `nbgrader collect` and `nbgrader submit` put it). A file that
     is there but does not say a time (empty, not UTF-8, too long, not a time, not readable) is unreadable,
     never taken as on time: a student could write anything there, and a careless copy could lose the time."""
-    try:  # without blocking: a pipe in its place would wait forever for a writer, and the batch with it
-        with open(os.open(folder / TIMESTAMP_FILE, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+    try:  # without blocking: a pipe in its place would wait forever for a writer, and the batch with it; and
+        # never through a link, which could show any file the grader can read as what the student wrote
+        with open(os.open(folder / TIMESTAMP_FILE, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW), "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 return HandedIn(unreadable="")
             data = handle.read(MAX_TIMESTAMP_BYTES + 1)

@@ -281,6 +281,7 @@ def test_outputs_never_count_and_a_huge_file_is_never_read(tmp_path):
     (folder / "folder.ipynb").mkdir()
     os.mkfifo(folder / "pipe.ipynb")
     os.mknod(folder / "device.ipynb", stat.S_IFCHR | 0o600, os.makedev(1, 3))  # like /dev/null
+    (folder / "link.ipynb").symlink_to(folder / "pictures.ipynb")  # a right answer, but not this student's file
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     results = grade(folder, tmp_path / "out")
     grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
@@ -290,6 +291,9 @@ def test_outputs_never_count_and_a_huge_file_is_never_read(tmp_path):
     assert results["folder"]["problems"] == ["folder.ipynb is a folder, not a file"]
     assert results["pipe"]["problems"] == ["pipe.ipynb is a named pipe (FIFO), not a file"]
     assert results["device"]["problems"] == ["device.ipynb is a device, not a file"]
+    assert results["link"]["score"] == 0
+    assert results["link"]["problems"] == ["link.ipynb is a symbolic link to another file, so it was not read: "
+                                           "hand in the file itself"]
 
 
 @pytest.fixture

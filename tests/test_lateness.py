@@ -58,6 +58,17 @@ def test_no_timestamp_file_is_no_time_and_a_folder_in_its_place_is_unreadable(tm
     assert read_timestamp(tmp_path) == HandedIn(unreadable="")
 
 
+def test_a_link_in_its_place_is_never_followed(tmp_path):
+    """A timestamp.txt that links elsewhere could show any file the grader can read in the review flag; even a
+    link to a real time is unreadable (nbgrader never writes one), while the same time in a file is read."""
+    (tmp_path / "elsewhere.txt").write_text("2026-12-01 13:10:00.123456")
+    (tmp_path / TIMESTAMP_FILE).symlink_to(tmp_path / "elsewhere.txt")
+    assert read_timestamp(tmp_path) == HandedIn(unreadable="")
+    (tmp_path / TIMESTAMP_FILE).unlink()
+    shutil.copy(tmp_path / "elsewhere.txt", tmp_path / TIMESTAMP_FILE)
+    assert read_timestamp(tmp_path).time and not read_timestamp(tmp_path).unreadable
+
+
 def test_a_pipe_in_its_place_is_unreadable_and_the_batch_finishes(tmp_path):
     """A FIFO named timestamp.txt (nobody ever writes to it) would block a plain open() forever, and the batch
     with it; the grader grades the work and flags the time as unreadable, as for a folder in its place."""

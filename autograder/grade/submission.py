@@ -9,8 +9,10 @@ test cells and the visible test cells) are left out: the grader runs its own tes
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -291,14 +293,25 @@ def read_notebook(text: str | bytes, assignment: Assignment) -> tuple[list[str],
 
 def read_submission_bytes(path: Path) -> bytes:
     """The file's bytes, refusing before reading anything that is not a regular file or is larger than the
-    cap (a 3 GB sparse file is never read), and never reading more than the cap if it grows meanwhile."""
-    info = path.stat()
+    cap (a 3 GB sparse file is never read), and never reading more than the cap if it grows meanwhile. A
+    symbolic link is never followed: it could point at any file the grader can read (the hidden tests, the
+    course secret) and have it graded, and shown, as the student's."""
+    info = path.lstat()
     if not stat.S_ISREG(info.st_mode):
         raise NotRegularFile(phrase(_kind_of(info.st_mode), name=path.name))
     if info.st_size > MAX_FILE_BYTES:
         raise TooLarge(phrase("submission.file_too_large", name=path.name, megabytes=MAX_FILE_BYTES // 1024**2,
                               size=info.st_size // 1024**2))
-    with open(path, "rb") as handle:
+    try:  # what was a regular file a moment ago may be a link or a pipe by now
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise NotRegularFile(phrase("submission.link", name=path.name)) from None
+        raise
+    with open(descriptor, "rb") as handle:
+        kind = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(kind):
+            raise NotRegularFile(phrase(_kind_of(kind), name=path.name))
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise TooLarge(phrase("submission.file_too_large", name=path.name, megabytes=MAX_FILE_BYTES // 1024**2,
@@ -308,7 +321,8 @@ def read_submission_bytes(path: Path) -> bytes:
 
 def _kind_of(mode: int) -> str:
     """The catalog code that says what a path is when it is not a regular file."""
-    for test, code in ((stat.S_ISDIR, "submission.folder"), (stat.S_ISFIFO, "submission.fifo"),
+    for test, code in ((stat.S_ISLNK, "submission.link"), (stat.S_ISDIR, "submission.folder"),
+                       (stat.S_ISFIFO, "submission.fifo"),
                        (stat.S_ISCHR, "submission.device"), (stat.S_ISBLK, "submission.device")):
         if test(mode):
             return code

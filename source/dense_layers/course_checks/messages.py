@@ -139,6 +139,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name} is a folder, not a file",
         "ko": "{name}{은/는} 파일이 아니라 폴더입니다",
     },
+    "submission.link": {
+        "en": "{name} is a symbolic link to another file, so it was not read: hand in the file itself",
+        "ko": "{name}{은/는} 다른 파일을 가리키는 심볼릭 링크라서 읽지 않았습니다. 파일 자체를 제출하세요",
+    },
     "submission.fifo": {
         "en": "{name} is a named pipe (FIFO), not a file",
         "ko": "{name}{은/는} 파일이 아니라 이름 있는 파이프(FIFO)입니다",
