@@ -11,11 +11,11 @@ no late penalty it cannot know, and flags the submission for review, so nothing 
 from __future__ import annotations
 
 import math
-import os
-import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from autograder.reading import read_regular
 
 TIMESTAMP_FILE = "timestamp.txt"
 MAX_TIMESTAMP_BYTES = 200
@@ -63,12 +63,8 @@ def read_timestamp(folder: Path) -> HandedIn:
     """The time in folder/timestamp.txt (where `nbgrader collect` and `nbgrader submit` put it). A file that
     is there but does not say a time (empty, not UTF-8, too long, not a time, not readable) is unreadable,
     never taken as on time: a student could write anything there, and a careless copy could lose the time."""
-    try:  # without blocking: a pipe in its place would wait forever for a writer, and the batch with it; and
-        # never through a link, which could show any file the grader can read as what the student wrote
-        with open(os.open(folder / TIMESTAMP_FILE, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW), "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return HandedIn(unreadable="")
-            data = handle.read(MAX_TIMESTAMP_BYTES + 1)
+    try:
+        data = read_regular(folder / TIMESTAMP_FILE, MAX_TIMESTAMP_BYTES)
     except (FileNotFoundError, NotADirectoryError):
         return HandedIn()
     except OSError:

@@ -9,10 +9,8 @@ test cells and the visible test cells) are left out: the grader runs its own tes
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
-import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ from autograder.exercises import CHECK_ALL_CELL
 from autograder.lateness import HandedIn, read_timestamp
 from autograder.messages import Phrase, phrase
 from autograder.places import notebook_places
+from autograder.reading import NotRegular, read_regular
 from autograder.run.inside.wire import check_json_bounds
 
 SUFFIXES = (".ipynb", ".py")
@@ -303,16 +302,9 @@ def read_submission_bytes(path: Path) -> bytes:
         raise TooLarge(phrase("submission.file_too_large", name=path.name, megabytes=MAX_FILE_BYTES // 1024**2,
                               size=info.st_size // 1024**2))
     try:  # what was a regular file a moment ago may be a link or a pipe by now
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise NotRegularFile(phrase("submission.link", name=path.name)) from None
-        raise
-    with open(descriptor, "rb") as handle:
-        kind = os.fstat(handle.fileno()).st_mode
-        if not stat.S_ISREG(kind):
-            raise NotRegularFile(phrase(_kind_of(kind), name=path.name))
-        data = handle.read(MAX_FILE_BYTES + 1)
+        data = read_regular(path, MAX_FILE_BYTES)
+    except NotRegular as error:
+        raise NotRegularFile(phrase(_kind_of(error.mode), name=path.name)) from None
     if len(data) > MAX_FILE_BYTES:
         raise TooLarge(phrase("submission.file_too_large", name=path.name, megabytes=MAX_FILE_BYTES // 1024**2,
                               size=len(data) // 1024**2))
