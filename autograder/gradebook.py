@@ -5,6 +5,10 @@ cell's automatic score, so nbgrader's formgrader, the manual grading of the writ
 `nbgrader export` and `nbgrader generate_feedback` all work from the same database. Only
 nbgrader's own API writes to it, so any SQLAlchemy URL nbgrader accepts works. Manual scores
 already given are never touched: grading again only replaces automatic scores.
+
+nbgrader is imported only where the gradebook is opened: its import takes seconds (nbformat's
+schema checks build a grammar), which every batch would wait for at its end, and the CSV and the
+autograded notebooks do without it.
 """
 
 from __future__ import annotations
@@ -15,9 +19,7 @@ import json
 import os
 import warnings
 from pathlib import Path
-
-from nbgrader.api import Comment, Grade, Gradebook, SubmittedNotebook
-from sqlalchemy.exc import SAWarning
+from typing import TYPE_CHECKING
 
 from autograder.assignments import SHIPPED, Assignment
 from autograder.grade.tampering import needs_review_text
@@ -25,6 +27,9 @@ from autograder.grade.submission import file_name_of, parse_notebook_json, read_
 from autograder.lateness import as_datetime
 from autograder.messages import render
 from autograder.nbgrader_run import put_alembic_on_path
+
+if TYPE_CHECKING:
+    from nbgrader.api import Gradebook
 
 EXPORT_COLUMNS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
                   "raw_score", "late_submission_penalty", "score", "max_score")
@@ -77,6 +82,8 @@ def complete_submission(gradebook: Gradebook, assignment: str, student: str) -> 
     A submission nbgrader made before the gradebook had these cells (an `nbgrader autograde` that failed
     before `nbgrader generate_assignment`, or an exercise added since) lacks them, and nbgrader never adds them.
     """
+    from nbgrader.api import Comment, Grade, SubmittedNotebook
+
     submission = gradebook.find_submission(assignment, student)
     for notebook in submission.assignment.notebooks:
         submitted = next((nb for nb in submission.notebooks if nb.notebook_id == notebook.id), None)
@@ -95,6 +102,8 @@ def complete_submission(gradebook: Gradebook, assignment: str, student: str) -> 
 
 def due_date(db_url: str, assignment: str) -> str:
     """The assignment's due date in the gradebook, UTC as nbgrader stores it; "" when it has none."""
+    from nbgrader.api import Gradebook
+
     put_alembic_on_path()
     with Gradebook(db_url) as gradebook:
         found = next((a for a in gradebook.assignments if a.name == assignment), None)
@@ -106,6 +115,9 @@ def write_gradebook(db_url: str, assignment: Assignment, results: list[dict]) ->
     others = sorted({result.get("assignment", SHIPPED) for result in results} - {assignment.name})
     if others:
         raise GradebookMismatch(f"results of {', '.join(others) or 'no assignment'} are not {assignment.name}'s")
+    from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SAWarning
+
     put_alembic_on_path()
     with warnings.catch_warnings(), Gradebook(db_url) as gradebook:
         # nbgrader's add_submission builds its rows in a way SQLAlchemy 2 warns about, harmlessly.

@@ -17,8 +17,9 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Unicode
 
 from autograder.glossary import TERMS, english_leftovers
+from autograder.messages import LANGUAGES
 
-RELEASE_LANGUAGES = ("en", "ko")
+RELEASE_LANGUAGES = LANGUAGES  # a course is released in each language its feedback is written in
 # Where each language's release and solutions go, under assignments/ and solutions/: English where it
 # always was, Korean in a folder of its own laid out the same way (<assignment>/<notebook>).
 LANGUAGE_FOLDER = {"en": Path("."), "ko": Path("ko")}

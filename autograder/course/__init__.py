@@ -21,12 +21,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 import autograder
-from autograder.assign.languages import RELEASE_LANGUAGES, release_master
 from autograder.assignments import GRADING, REPOSITORY_SOURCE, SHIPPED, AssignmentError, find
 from autograder.lateness import as_datetime, utc_text
+from autograder.messages import LANGUAGES
 
 PACKAGE_PARENT = Path(autograder.__file__).resolve().parents[1]
 KERNEL_NAME = "autograder-grading"
@@ -134,6 +132,10 @@ def init_course(folder: Path, due_text: str = "", course_id: str = "", lang: str
                 assignments: tuple[str, ...] = (SHIPPED,)) -> Course:
     """Make the course folder with the repository's assignments named (each with the same due date); raises
     CourseError (before writing anything) when it cannot."""
+    import nbformat
+
+    from autograder.assign.languages import release_master
+
     folder = folder.expanduser().resolve()
     check_outside_repository(folder)
     if folder.exists() and any(folder.iterdir()):
@@ -202,7 +204,7 @@ def add_init_arguments(init: argparse.ArgumentParser) -> None:
                       help="when the assignment is due, with its time zone: '2026-12-01 23:59:00 Asia/Seoul' or "
                            "2026-12-01T23:59:00+09:00 (a time without a zone is UTC, as in nbgrader)")
     init.add_argument("--course-id", default="", metavar="ID", help="nbgrader's course id (default: the folder's name)")
-    init.add_argument("--lang", choices=RELEASE_LANGUAGES, default="en",
+    init.add_argument("--lang", choices=LANGUAGES, default="en",
                       help="the language of the course's notebook: en or ko (the master holds both)")
     init.add_argument("--assignment", action="append", dest="assignments", metavar="NAME",
                       help=f"an assignment of the repository's source/ to put in the course (repeatable; default "
