@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from autograder.run.inside.environment import import_keras
+
 _keras_lock = threading.Lock()
 
 
@@ -19,15 +21,15 @@ def _key(array: np.ndarray) -> tuple:
 def _dense_layer(n_in: int, units: int, activation: str):
     """A built Keras Dense layer of this shape and activation, used for every case of that shape: building
     and initialising a new layer per case cost the grader more than the computation itself."""
-    import tensorflow as tf
-
-    layer = tf.keras.layers.Dense(units=units, activation=activation, kernel_initializer="zeros")
+    keras = import_keras()
+    layer = keras.layers.Dense(units=units, activation=activation, kernel_initializer="zeros")
     layer.build((None, n_in))
     return layer
 
 
 @lru_cache(maxsize=512)
 def _keras_dense_cached(x_key: tuple, w_key: tuple, b_key: tuple, activation: str) -> np.ndarray:
+    import_keras()
     import tensorflow as tf
 
     X = np.frombuffer(x_key[1], dtype=np.float32).reshape(x_key[0])

@@ -390,10 +390,10 @@ def main(argv: list[str]) -> int:
     pid_namespace = "--pid-namespace" in argv
     if not pid_namespace:
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
-    from autograder.run.inside.environment import TENSORFLOW_ENVIRONMENT
+    from autograder.run.inside.environment import TENSORFLOW_ENVIRONMENT, import_keras
 
     os.environ.update(TENSORFLOW_ENVIRONMENT)  # as the notebook's setup cell has it, before TensorFlow is imported
-    import keras
+    keras = import_keras()
     import numpy
     import numpy.random  # noqa: F401  (warm, and readable before privileges are dropped)
     import tensorflow as tf
