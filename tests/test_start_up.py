@@ -1,0 +1,74 @@
+"""What a batch pays before its first result: the command imports only what grading needs, and Keras'
+import of matplotlib's pyplot waits for its first use, in the grader and in a student process alike."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from autograder.run.inside.environment import TENSORFLOW_ENVIRONMENT
+from autograder.run.sandbox import SandboxedWorker, sandbox_available
+
+# Seconds each to import on this machine, and none of them needed to grade (nbgrader, nbformat and
+# nbconvert only for a gradebook or a course; matplotlib for the report's charts, once graded).
+NOT_FOR_GRADING = ("nbgrader", "nbformat", "nbconvert", "jsonschema", "sqlalchemy", "matplotlib", "tensorflow")
+
+
+def modules_after(script: str) -> set[str]:
+    """The top-level modules a fresh Python has imported after running `script`."""
+    finished = subprocess.run([sys.executable, "-c", script + "\nimport sys\nprint(' '.join(sys.modules))"],
+                              capture_output=True, text=True, env={**os.environ, **TENSORFLOW_ENVIRONMENT},
+                              check=True)
+    return {name.split(".")[0] for name in finished.stdout.split()}
+
+
+def test_the_grade_command_starts_without_what_grading_does_not_need():
+    loaded = modules_after("from autograder import cli\ncli.parser().parse_args(['grade', 'x', '--out', 'y'])\n"
+                           "import autograder.grade.batch, autograder.gradebook, autograder.report.classroom")
+    assert "autograder" in loaded
+    assert loaded.isdisjoint(NOT_FOR_GRADING), sorted(loaded & set(NOT_FOR_GRADING))
+
+
+def test_keras_own_import_would_import_pyplot():
+    """Why `import_keras` exists: without it, importing Keras imports pyplot (a quarter of the import)."""
+    assert "matplotlib" in modules_after("import keras")
+
+
+def test_keras_is_imported_without_pyplot_which_comes_on_first_use():
+    loaded = modules_after("""
+import numpy as np
+from autograder.run.inside.environment import import_keras
+keras = import_keras()
+import sys
+assert "matplotlib" not in sys.modules, "pyplot imported with Keras"
+import matplotlib  # importable again once Keras is loaded
+figure = keras.visualization.plot_image_gallery(np.zeros((2, 8, 8, 3)), rows=1, cols=2)
+assert "matplotlib.pyplot" in sys.modules
+""")
+    assert "keras" in loaded
+
+
+@pytest.mark.parametrize("sandboxed", [pytest.param(True, id="sandboxed"), pytest.param(False, id="unsandboxed")])
+def test_a_student_process_plots_with_pyplot_and_with_keras(sandboxed):
+    if sandboxed and not sandbox_available():
+        pytest.skip("bubblewrap is not installed (.ci/run installs it)")
+    worker = SandboxedWorker(3, sandboxed)
+    worker.start()
+    try:
+        process = worker.spawn(0, "__main__")
+        cell = ("import numpy as np, keras\nimport matplotlib.pyplot as plt\n"
+                "figure = plt.figure(); plt.plot([0, 1], [1, 0])\n"
+                "def drawn():\n    keras.visualization.plot_image_gallery(np.zeros((2, 8, 8, 3)), rows=1, cols=2)\n"
+                "    return type(plt).__name__, len(plt.get_fignums())\n")
+        assert process.ask({"op": "cell", "index": 0, "source": cell}, 60) == {"ok": True, "id": 1}
+        reply = process.ask({"op": "call", "name": "drawn", "args": [], "kwargs": {}}, 60)
+        process.stop()
+    finally:
+        worker.stop()
+    assert reply["status"] == "ok", reply
+    kind, figures = reply["value"]
+    assert (kind, np.asarray(figures).item() >= 1) == ("module", True)
