@@ -18,7 +18,13 @@ waited for and its student processes; the floor's process): core-seconds, which 
 one-process floor fairly with N workers, and the cluster with the local grader. It checks that
 this grader's scores equal nbgrader's on every (honest) submission and reports the peak memory
 of a student process (which includes the warm worker's shared pages, so it bounds a worker).
-Timings on a shared machine are noisy; CPU time much less so.
+
+A shared machine's speed drifts by a quarter and more from one minute to the next, as much as the
+differences measured. So this grader's runs come in rounds (`--rounds`, 3 by default), each round
+grading the class once in every way one after the other, nbgrader's one long run in the middle
+round; each figure is the median over the rounds, and a figure that compares two ways (scaling
+efficiency, the cluster's overhead) is computed within each round first, from runs made a minute
+apart, then its median taken. Every round's figures are printed and kept.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import io
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -148,15 +155,76 @@ def run_floor(notebooks: list[Path]) -> Run:
         return run
 
 
+def median_run(runs: list[Run]) -> Run:
+    """The run of median wall time (the lower middle of an even count)."""
+    return sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
+
+
+def compute_figures(count: int, many: int, cores: int, nbgrader: Run, local: dict[int, list[Run]],
+                    cluster: dict[int, list[Run]], floor: Run) -> dict:
+    """The benchmark's figures from its runs: medians over the rounds; comparisons made within each round first.
+    `local[n]` and `cluster[n]` hold one run per round, in round order."""
+    sizes = sorted(local)
+    rounds = len(local[many])
+    grader = {n: median_run(local[n]) for n in sizes}
+    clustered = {n: median_run(cluster[n]) for n in cluster}
+
+    def per_core(run: Run, n: int) -> float:
+        """Submissions per core-second, once running (start-up and shutdown are paid once per batch)."""
+        return round(1 / (run.steady_s() * min(n, cores)), 4)
+
+    def median_of(values) -> float:
+        return statistics.median(values)
+
+    figures = {
+        "submissions": count, "workers": many, "cores": cores, "rounds": rounds,
+        "nbgrader_s_per_submission": round(nbgrader.seconds / count, 4),
+        "grader_s_per_submission": round(grader[many].seconds / count, 4),
+        "floor_s_per_submission": round(floor.seconds / count, 4),
+        "throughput_vs_nbgrader": round(nbgrader.seconds / grader[many].seconds, 2),
+        "throughput_vs_nbgrader_each_round": [round(nbgrader.seconds / run.seconds, 2) for run in local[many]],
+        "time_vs_floor": round(grader[many].seconds / floor.seconds, 2),
+        "grader_wall_s": {str(n): [round(run.seconds, 2) for run in local[n]] for n in sizes},
+        "cpu_s_per_submission": {"nbgrader": round(nbgrader.cpu_s / count, 3),
+                                 **{f"grader_{n}": round(median_of([r.cpu_s for r in local[n]]) / count, 3)
+                                    for n in sizes},
+                                 **{f"cluster_{n}": round(median_of([r.cpu_s for r in cluster[n]]) / count, 3)
+                                    for n in cluster},
+                                 "floor": round(floor.cpu_s / count, 3)},
+        "throughput_per_core": {**{f"grader_{n}": per_core(grader[n], n) for n in sizes},
+                                **{f"cluster_{n}": per_core(clustered[n], n) for n in cluster}},
+        "peak_student_process_rss_mb": round(max(run.peak_rss_kb for runs in local.values() for run in runs) / 1024, 1),
+    }
+    if many > 1:
+        def efficiency(ones: list[Run], manys: list[Run]) -> list[float]:
+            return [round(one.steady_s() / (many * other.steady_s()), 3) for one, other in zip(ones, manys)]
+
+        each = {"grader": efficiency(local[1], local[many]),
+                **({"cluster": efficiency(cluster[1], cluster[many])} if cluster else {})}
+        figures["scaling_efficiency"] = {name: round(median_of(values), 3) for name, values in each.items()}
+        figures["scaling_efficiency_each_round"] = each
+    if cluster:
+        figures["cluster_wall_s"] = {str(n): [round(run.seconds, 2) for run in cluster[n]] for n in cluster}
+        each_overhead = {str(n): [round(c.steady_s() / l.steady_s() - 1, 3) for c, l in zip(cluster[n], local[n])]
+                         for n in cluster}
+        figures["cluster_overhead_fraction"] = {n: round(median_of(v), 3) for n, v in each_overhead.items()}
+        figures["cluster_overhead_fraction_each_round"] = each_overhead
+        figures["cluster_overhead_s_per_submission"] = {
+            str(n): round(median_of([c.steady_s() - l.steady_s() for c, l in zip(cluster[n], local[n])]), 4)
+            for n in cluster}
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="autograder.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=24, help="submissions to grade (default 24: a class)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="N (default: the cores)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of this grader's runs (default 3)")
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "bench.json")
     args = parser.parse_args(argv)
     quiet_tensorflow()
     notebooks = honest_notebooks(args.count)
-    count, cores, many = len(notebooks), os.cpu_count() or 1, max(1, args.workers)
+    count, cores, many, rounds = len(notebooks), os.cpu_count() or 1, max(1, args.workers), max(1, args.rounds)
     sizes = sorted({1, many})
     try:
         import distributed  # noqa: F401
@@ -164,64 +232,41 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         clustered = False
         print("Dask distributed is not installed (pip install '.[cluster]'): the cluster is left out")
+    local: dict[int, list[Run]] = {n: [] for n in sizes}
+    cluster: dict[int, list[Run]] = {n: [] for n in sizes} if clustered else {}
     with tempfile.TemporaryDirectory(prefix="autograder-bench-") as scratch:
         scratch = Path(scratch)
-        print(f"grading {count} submissions several ways ({cores} cores)...")
-        nbgrader = run_nbgrader(notebooks, scratch / "course")
-        print(f"  nbgrader autograde:          {nbgrader.seconds:7.1f} s")
-        local, cluster = {}, {}
-        for n in sizes:
-            local[n] = run_grader(notebooks, scratch / f"local{n}", n)
-            print(f"  this grader, {n} worker(s):   {local[n].seconds:7.1f} s "
-                  f"({local[n].steady_s():.3f} s per submission once running)")
-            if clustered:
-                cluster[n] = run_grader(notebooks, scratch / f"cluster{n}", n, cluster=f"local:{n}")
-                print(f"  --cluster local:{n}:          {cluster[n].seconds:7.1f} s "
-                      f"({cluster[n].steady_s():.3f} s per submission once running)")
+        print(f"grading {count} submissions several ways ({cores} cores), {rounds} round(s)...")
+        for round_number in range(rounds):
+            print(f" round {round_number + 1}:")
+            for n in sizes:
+                run = run_grader(notebooks, scratch / f"local{n}-{round_number}", n)
+                local[n].append(run)
+                print(f"  this grader, {n} worker(s):   {run.seconds:7.1f} s "
+                      f"({run.steady_s():.3f} s per submission once running)")
+                if clustered:
+                    run = run_grader(notebooks, scratch / f"cluster{n}-{round_number}", n, cluster=f"local:{n}")
+                    cluster[n].append(run)
+                    print(f"  --cluster local:{n}:          {run.seconds:7.1f} s "
+                          f"({run.steady_s():.3f} s per submission once running)")
+            if round_number == rounds // 2:
+                nbgrader = run_nbgrader(notebooks, scratch / "course")
+                print(f"  nbgrader autograde:          {nbgrader.seconds:7.1f} s")
         floor = run_floor(notebooks)
         print(f"  floor:                       {floor.seconds:7.1f} s")
-    grader = local[many]
-    differing = sorted(s for s in nbgrader.scores if nbgrader.scores[s] != grader.scores.get(s))
-    differing_cluster = sorted(s for n in cluster for s in local[n].scores if local[n].scores[s] != cluster[n].scores.get(s))
-
-    def per_core(run: Run, n: int) -> float:
-        """Submissions per core-second, once running (start-up and shutdown are paid once per batch)."""
-        return round(1 / (run.steady_s() * min(n, cores)), 4)
-
-    figures = {
-        "submissions": count, "workers": many, "cores": cores,
-        "nbgrader_s_per_submission": round(nbgrader.seconds / count, 4),
-        "grader_s_per_submission": round(grader.seconds / count, 4),
-        "floor_s_per_submission": round(floor.seconds / count, 4),
-        "throughput_vs_nbgrader": round(nbgrader.seconds / grader.seconds, 2),
-        "time_vs_floor": round(grader.seconds / floor.seconds, 2),
-        "cpu_s_per_submission": {"nbgrader": round(nbgrader.cpu_s / count, 3),
-                                 **{f"grader_{n}": round(local[n].cpu_s / count, 3) for n in sizes},
-                                 **{f"cluster_{n}": round(cluster[n].cpu_s / count, 3) for n in cluster},
-                                 "floor": round(floor.cpu_s / count, 3)},
-        "throughput_per_core": {**{f"grader_{n}": per_core(local[n], n) for n in sizes},
-                                **{f"cluster_{n}": per_core(cluster[n], n) for n in cluster}},
-        "scores_identical_to_nbgrader": not differing, "differing_students": differing,
-        "cluster_scores_identical_to_local": not differing_cluster,
-        "peak_student_process_rss_mb": round(grader.peak_rss_kb / 1024, 1),
-    }
-    if many > 1:
-        figures["scaling_efficiency"] = {
-            "grader": round(local[1].steady_s() / (many * local[many].steady_s()), 3),
-            **({"cluster": round(cluster[1].steady_s() / (many * cluster[many].steady_s()), 3)} if cluster else {})}
-    if cluster:
-        figures["cluster_wall_s"] = {str(n): round(cluster[n].seconds, 2) for n in cluster}
-        figures["grader_wall_s"] = {str(n): round(local[n].seconds, 2) for n in sizes}
-        figures["cluster_overhead_s_per_submission"] = {
-            str(n): round(cluster[n].steady_s() - local[n].steady_s(), 4) for n in cluster}
-        figures["cluster_overhead_fraction"] = {
-            str(n): round(cluster[n].steady_s() / local[n].steady_s() - 1, 3) for n in cluster}
-    print(f"\nper submission: nbgrader {figures['nbgrader_s_per_submission']:.3f} s, "
+    differing = sorted({s for run in local[many] for s in nbgrader.scores if nbgrader.scores[s] != run.scores.get(s)})
+    differing_cluster = sorted({s for n in cluster for ours, theirs in zip(local[n], cluster[n])
+                                for s in ours.scores if ours.scores[s] != theirs.scores.get(s)})
+    figures = compute_figures(count, many, cores, nbgrader, local, cluster, floor)
+    figures.update({"scores_identical_to_nbgrader": not differing, "differing_students": differing,
+                    "cluster_scores_identical_to_local": not differing_cluster})
+    print(f"\nmedians of {rounds} round(s); per submission: nbgrader {figures['nbgrader_s_per_submission']:.3f} s, "
           f"this grader ({many} workers) {figures['grader_s_per_submission']:.3f} s, "
           f"floor {figures['floor_s_per_submission']:.3f} s")
     print(f"end to end (`autograder grade`, {many} workers, from its start to its report): "
           f"{figures['throughput_vs_nbgrader']}x nbgrader's throughput (target >= {END_TO_END_TARGET}x: "
-          f"{'met' if figures['throughput_vs_nbgrader'] >= END_TO_END_TARGET else 'not met'}); "
+          f"{'met' if figures['throughput_vs_nbgrader'] >= END_TO_END_TARGET else 'not met'}; each round "
+          f"{', '.join(f'{ratio}x' for ratio in figures['throughput_vs_nbgrader_each_round'])}); "
           f"{figures['time_vs_floor']}x the floor's time")
     print("CPU time per submission (core-seconds): "
           + ", ".join(f"{name} {value:.2f} s" for name, value in figures["cpu_s_per_submission"].items()))
@@ -229,11 +274,14 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{name} {value:.3f}" for name, value in figures["throughput_per_core"].items()))
     if "scaling_efficiency" in figures:
         print(f"scaling efficiency 1 -> {many} workers (target >= 0.9): "
-              + ", ".join(f"{name} {value}" for name, value in figures["scaling_efficiency"].items()))
+              + ", ".join(f"{name} {value} (each round {', '.join(map(str, figures['scaling_efficiency_each_round'][name]))})"
+                          for name, value in figures["scaling_efficiency"].items()))
     if cluster:
         print("cluster overhead per submission, once running (target < 5%): "
               + ", ".join(f"local:{n} {figures['cluster_overhead_s_per_submission'][str(n)]:+.3f} s "
-                          f"({100 * figures['cluster_overhead_fraction'][str(n)]:+.1f}%)" for n in cluster))
+                          f"({100 * figures['cluster_overhead_fraction'][str(n)]:+.1f}%; each round "
+                          + ", ".join(f"{100 * v:+.1f}%" for v in figures['cluster_overhead_fraction_each_round'][str(n)])
+                          + ")" for n in cluster))
         print(f"cluster scores identical to the local grader's: {figures['cluster_scores_identical_to_local']}")
     print(f"scores identical to nbgrader's: {figures['scores_identical_to_nbgrader']}"
           + (f" (differ: {', '.join(differing)})" if differing else ""))
