@@ -52,6 +52,19 @@ assert "matplotlib.pyplot" in sys.modules
     assert "keras" in loaded
 
 
+def test_a_thread_asking_for_keras_while_another_imports_it_waits_for_the_whole_module():
+    """The grading side imports Keras in a thread of its own while a worker thread may ask for a reference."""
+    modules_after("""
+import threading, time
+from autograder.run.inside.environment import import_keras
+first = threading.Thread(target=import_keras)
+first.start()
+time.sleep(0.3)  # well inside the import, which takes seconds
+assert import_keras().layers.Dense
+first.join()
+""")
+
+
 @pytest.mark.parametrize("sandboxed", [pytest.param(True, id="sandboxed"), pytest.param(False, id="unsandboxed")])
 def test_a_student_process_plots_with_pyplot_and_with_keras(sandboxed):
     if sandboxed and not sandbox_available():

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import types
 
 TENSORFLOW_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 # The one module of Keras that imports pyplot on import (`plt = None` where matplotlib is missing).
 KERAS_PYPLOT_USER = "keras.src.visualization.plot_image_gallery"
+_importing = threading.Lock()
 
 
 def quiet_tensorflow() -> None:
@@ -39,19 +41,21 @@ class PyplotOnFirstUse(types.ModuleType):
 
 def import_keras() -> types.ModuleType:
     """Import Keras (and TensorFlow under it) with its import of pyplot deferred to first use; the module
-    `keras`. Meant for a process's start, before other threads import: matplotlib reads as missing to
-    them while Keras loads."""
-    if "keras" in sys.modules:
-        return sys.modules["keras"]
-    deferred = "matplotlib" not in sys.modules
-    if deferred:
-        sys.modules["matplotlib"] = None  # `import matplotlib...` raises ImportError meanwhile
-    try:
-        import keras
-    finally:
-        if deferred and "matplotlib" in sys.modules and sys.modules["matplotlib"] is None:
-            del sys.modules["matplotlib"]
-    helper = sys.modules.get(KERAS_PYPLOT_USER)
-    if deferred and helper is not None and getattr(helper, "plt", None) is None:
-        helper.plt = PyplotOnFirstUse("matplotlib.pyplot")
+    `keras`, whole: a thread that calls it while another imports Keras waits for that import to end. Other
+    threads that import matplotlib while Keras loads find it missing: call it before they start."""
+    with _importing:
+        if "keras" not in sys.modules:
+            deferred = "matplotlib" not in sys.modules
+            if deferred:
+                sys.modules["matplotlib"] = None  # `import matplotlib...` raises ImportError meanwhile
+            try:
+                import keras  # noqa: F401
+            finally:
+                if deferred and sys.modules.get("matplotlib", 0) is None:
+                    del sys.modules["matplotlib"]
+            helper = sys.modules.get(KERAS_PYPLOT_USER)
+            if deferred and helper is not None and getattr(helper, "plt", None) is None:
+                helper.plt = PyplotOnFirstUse("matplotlib.pyplot")
+    import keras  # waits, as any import does, while another thread is still initialising it
+
     return keras
