@@ -107,6 +107,25 @@ def test_a_grader_fault_is_that_submissions_result_and_a_rerun_retries_only_it(t
     assert {name: (out / f"{name}.json").stat().st_mtime_ns for name in kept} == kept
 
 
+def test_keras_failing_on_the_grader_side_is_the_graders_error_not_the_students(tmp_path, monkeypatch, capsys):
+    """The reference is computed from the grader's own cases: its failure costs the student nothing (it was
+    once reported as "an answer of an unexpected form", tests lost, when the grader's Keras was half-imported)."""
+    from autograder.checks import reference
+
+    folder = write_submissions(tmp_path / "in", {"ann.py": variant()})
+    out = tmp_path / "out"
+
+    def broken(*args):
+        raise AttributeError("partially initialized module 'keras' has no attribute 'layers'")
+
+    monkeypatch.setattr(reference, "_keras_dense_cached", broken)
+    assert cli(["grade", str(folder), "--out", str(out), "--workers", "1", "--timeout", "5"]) == 1
+    assert "ann: GraderFailure: Keras' Dense layer failed" in capsys.readouterr().err
+    ann = json.loads((out / "ann.json").read_text())
+    assert {t["status"] for t in ann["tests"]} == {"grader_error"}
+    assert not any("keras" in t["message"] or "unexpected form" in t["message"] for t in ann["tests"])
+
+
 def test_a_worker_that_cannot_start_gives_grader_errors_not_a_traceback(tmp_path, monkeypatch):
     def broken_start(self):
         raise batch.WorkerFailed("the worker did not start")

@@ -21,7 +21,7 @@ from typing import Callable
 
 from course_checks.assignments import Assignment
 from course_checks.checks.cases import submission_inputs
-from course_checks.checks.core import CheckFailure
+from course_checks.checks.core import CheckFailure, GraderFailure
 from course_checks.checks.mistakes import error_mistake, plain_error
 from course_checks.exercises import Exercise
 from course_checks.grade.rules import breaches_of, read_ran
@@ -171,6 +171,8 @@ def run_test(exercise: Exercise, test: HiddenTest, under_test: Callable, lang: s
         said = exercise.name if failure.status == "missing" else mask_student_text(plain_error(failure.message))
         params = {key: said, "name": exercise.name}
         result.message = _failure_message(exercise, result.code, params, lang)
+    except GraderFailure:
+        raise
     except Exception as error:  # an answer whose form no check expected: it fails this test only
         result.status, result.code = "failed", "student.unreadable"
         result.message = render(result.code, {"what": phrase("context.unexpected_answer",

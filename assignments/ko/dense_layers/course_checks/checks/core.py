@@ -25,6 +25,11 @@ class CheckFailure(AssertionError):
         super().__init__(render(code, params, "en"))
 
 
+class GraderFailure(RuntimeError):
+    """The grader's own computation failed (Keras on the grader's side, on inputs the grader chose): never
+    the student's answer's fault, so it fails the submission's grading, not a test."""
+
+
 def as_array(what: str, value) -> np.ndarray:
     """The student's value as a float array, or a failure that says what came back instead."""
     try:

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from course_checks.checks.core import GraderFailure
 from course_checks.run.inside.environment import import_keras
 
 _keras_lock = threading.Lock()
@@ -42,9 +43,13 @@ def _keras_dense_cached(x_key: tuple, w_key: tuple, b_key: tuple, activation: st
 
 
 def keras_dense(X: np.ndarray, W: np.ndarray, B: np.ndarray, activation: str) -> np.ndarray:
-    """A Keras Dense layer with these weights, applied to X (cached: the same case is asked often)."""
+    """A Keras Dense layer with these weights, applied to X (cached: the same case is asked often). Every
+    caller passes the grader's own cases, so a failure here is the grader's (GraderFailure)."""
     arrays = [np.ascontiguousarray(a, dtype=np.float32) for a in (X, W, B)]
-    return _keras_dense_cached(*(_key(a) for a in arrays), activation)
+    try:
+        return _keras_dense_cached(*(_key(a) for a in arrays), activation)
+    except Exception as error:
+        raise GraderFailure(f"Keras' Dense layer failed on the grader's case: {type(error).__name__}: {error}") from error
 
 
 def keras_cascade(X: np.ndarray, weights: list, biases: list, activation: str) -> np.ndarray:
