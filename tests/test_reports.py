@@ -7,15 +7,20 @@ import json
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ElementTree
+from html import escape, unescape
 from pathlib import Path
 
+import numpy
 import pytest
 
 from autograder.cli import main as cli
 from grading import AUTOMATIC, AUTOMATIC_POINTS, DENSE
 from autograder.grade.submission import file_name_of
 from autograder.grade.hidden import collect
-from autograder.report.classroom import common_mistakes_text, summarize_class, write_reports
+from autograder.report import classroom
+from autograder.report.classroom import (ClassSummary, charts, class_report_html, common_mistakes_text,
+                                           summarize_class, write_reports)
 from autograder.report.student import feedback_html, feedback_markdown
 from tests.test_gradescope import leaked_test_ids
 
@@ -113,30 +118,131 @@ def test_report_verb_reads_a_grade_folder(tmp_path, capsys):
     assert sorted(p.stem for p in (tmp_path / "report" / "students").glob("*.md")) == [r["student"] for r in CLASS]
 
 
-RENDERED_PROBE = ('<script>window.addEventListener("load", () => { for (const image of document.images) '
-                  'image.dataset.rendered = image.naturalWidth; });</script>')
+SVG = "{http://www.w3.org/2000/svg}"
+HOSTILE_ID = 'a<b&"c'
 
 
-def rendered_widths(html: str, folder: Path) -> dict[str, int]:
-    """Each image's decoded width, as headless Chromium reports it after the page has loaded."""
+def parsed_charts(html: str) -> dict[str, ElementTree.Element]:
+    """The page's charts, each parsed as the XML an SVG is (which fails on anything left unescaped)."""
+    return {match[1]: ElementTree.fromstring(match[0])
+            for match in re.finditer(r'<svg id="([^"]+)".*?</svg>', html, flags=re.S)}
+
+
+def bars(chart: ElementTree.Element) -> list[tuple[str, float, float]]:
+    """Each bar's tooltip, width and height, in the order drawn."""
+    return [(rect.findtext(f"{SVG}title"), float(rect.get("width")), float(rect.get("height")))
+            for rect in chart.iter(f"{SVG}rect")]
+
+
+def labels(chart: ElementTree.Element) -> list[str]:
+    return ["".join(text.itertext()) for text in chart.iter(f"{SVG}text")]
+
+
+# On the edges of the 5-point bins of a 95-point assignment (0, 5, ..., 100), the last edge (100) included,
+# and outside them (-1, 101), where matplotlib's histogram counted nothing.
+SCORES = [0, 0, 4.99, 5, 9.5, 50, 94.99, 95, 95, 100, 101, -1]
+
+
+def test_the_histogram_counts_each_score_in_its_bin_like_matplotlib_did():
+    chart = parsed_charts(charts(ClassSummary(SCORES, {}, [], []), 95)["scores"])["chart-scores"]
+    drawn = bars(chart)
+    edges = range(0, 95 + 6, 5)
+    direct = [sum(low <= score < high or high == edges[-1] == score for score in SCORES)
+              for low, high in zip(edges, edges[1:])]
+    assert [tooltip for tooltip, _, _ in drawn] == [f"{low}–{high}: {students}"
+                                                    for low, high, students in zip(edges, edges[1:], direct)]
+    assert direct == list(numpy.histogram(SCORES, bins=edges)[0])  # matplotlib's hist counts with numpy's
+    assert (direct[0], direct[1], direct[10], direct[18], direct[19]) == (3, 2, 1, 1, 3) and sum(direct) == 10
+    unit = drawn[0][2] / direct[0]
+    assert [height / unit for _, _, height in drawn] == pytest.approx(direct, abs=0.01)  # coordinates to 0.01 px
+    y_ticks = [text.text for text in chart.iter(f"{SVG}text") if text.get("text-anchor") == "end"]
+    assert y_ticks == ["0", "1", "2", "3"]
+
+
+def test_pass_rate_bars_run_down_in_exercise_order_with_exact_percentages():
+    rates = {"first": 1 / 3, "second": 1.0, "third": 0.0, "fourth": 0.29}
+    chart = parsed_charts(charts(ClassSummary([], rates, [], []), 100)["pass_rates"])["chart-pass-rates"]
+    drawn = bars(chart)
+    assert [tooltip for tooltip, _, _ in drawn] == ["first: 33.3%", "second: 100%", "third: 0%", "fourth: 29%"]
+    assert [round(width / drawn[1][1], 3) for _, width, _ in drawn] == [0.333, 1, 0, 0.29]
+    tops = [float(rect.get("y")) for rect in chart.iter(f"{SVG}rect")]
+    assert tops == sorted(tops) and len(set(tops)) == 4
+    assert {"first", "33.3%", "100%", "0%", "29%"} <= set(labels(chart))
+
+
+def test_chart_text_is_escaped_so_each_chart_is_well_formed(monkeypatch):
+    """An exercise id or a message with markup in it stays text, in the SVG as XML and in the page."""
+    monkeypatch.setattr(classroom, "render", lambda code, params, lang: f'<{code}> & "{code}" \'x\' </svg>')
+    hostile = f"{HOSTILE_ID}</svg><script>alert(1)</script>\x07"
+    drawn = charts(ClassSummary([1.0], {hostile: 0.5}, [], []), 10)
+    parsed = {**parsed_charts(drawn["scores"]), **parsed_charts(drawn["pass_rates"])}
+    assert set(parsed) == {"chart-scores", "chart-pass-rates"}
+    assert hostile.replace("\x07", "\ufffd") in labels(parsed["chart-pass-rates"])
+    assert parsed["chart-pass-rates"].get("aria-label") == '<report.pass_rates_alt> & "report.pass_rates_alt" \'x\' </svg>'
+    assert '<report.scores_axis> & "report.scores_axis" \'x\' </svg>' in labels(parsed["chart-scores"])
+    assert not [element for chart in parsed.values() for element in chart.iter() if "script" in element.tag]
+
+
+def with_exercise_renamed(result: dict, old: str, new: str) -> dict:
+    return {**result, "exercises": {new if key == old else key: value for key, value in result["exercises"].items()},
+            "tests": [{**test, "exercise": new if test["exercise"] == old else test["exercise"]}
+                      for test in result["tests"]]}
+
+
+def test_the_class_report_page_holds_its_charts_as_well_formed_svg():
+    html = class_report_html([with_exercise_renamed(result, "TestModel", HOSTILE_ID) for result in CLASS], DENSE)
+    parsed = parsed_charts(html)
+    assert list(parsed) == ["chart-scores", "chart-pass-rates"]
+    assert HOSTILE_ID in labels(parsed["chart-pass-rates"])
+    assert [chart.get("aria-label") for chart in parsed.values()] == ["histogram of the automatic scores",
+                                                                      "share of students with full marks, per exercise"]
+    assert [chart.findtext(f"{SVG}title") for chart in parsed.values()] == [chart.get("aria-label")
+                                                                            for chart in parsed.values()]
+
+
+CHART_PROBE = """<script>window.addEventListener("load", () => {
+  const inside = (outer, inner) => inner.left >= outer.left - 1 && inner.right <= outer.right + 1
+    && inner.top >= outer.top - 1 && inner.bottom <= outer.bottom + 1;
+  for (const chart of document.querySelectorAll("svg[id^=chart-]")) {
+    const box = chart.getBoundingClientRect();
+    const drawn = [...chart.querySelectorAll("rect, text")].map((e) => [e, e.getBoundingClientRect()])
+      .filter(([, rect]) => rect.width > 0 && rect.height > 0);
+    chart.dataset.rendered = JSON.stringify({
+      width: box.width, height: box.height,
+      bars: drawn.filter(([e]) => e.tagName === "rect").length,
+      labels: drawn.filter(([e]) => e.tagName === "text").map(([e]) => e.textContent),
+      outside: drawn.filter(([, rect]) => !inside(box, rect)).map(([e]) => e.textContent),
+    });
+  }
+});</script>"""
+
+
+def rendered_charts(html: str, folder: Path) -> dict[str, dict]:
+    """Each chart's size, its bars and labels that have a size, and what is drawn outside it, as headless
+    Chromium lays the page out."""
     page = folder / "probe.html"
-    page.write_text(html.replace("</body>", RENDERED_PROBE + "</body>"))
+    page.write_text(html.replace("</body>", CHART_PROBE + "</body>"))
     done = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                            "--disable-component-update", "--disable-sync", "--no-first-run",
                            f"--user-data-dir={folder / 'profile'}", "--dump-dom", page.as_uri()],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    return {match[0]: int(match[1]) for match in re.findall(r'<img id="([^"]+)"[^>]*data-rendered="(\d+)"', done.stdout)}
+    return {match[0]: json.loads(unescape(match[1]))
+            for match in re.findall(r'<svg id="([^"]+)"[^>]*data-rendered="([^"]*)"', done.stdout)}
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_class_report_renders_with_its_charts_in_chromium(tmp_path):
-    html = write_reports(tmp_path, CLASS, DENSE).read_text()
-    widths = rendered_widths(html, tmp_path)
-    assert set(widths) == {"chart-scores", "chart-pass-rates"}
-    assert all(width > 300 for width in widths.values()), widths
-    broken = re.sub(r"base64,[A-Za-z0-9+/=]{200}", "base64,AAAA", html, count=1)
-    assert 0 in rendered_widths(broken, tmp_path).values()
+    """Both charts drawn at their size, every bar and label inside them, an exercise id with markup as text."""
+    results = [with_exercise_renamed(result, "TestModel", HOSTILE_ID) for result in CLASS]
+    html = write_reports(tmp_path, results, DENSE).read_text()
+    drawn = rendered_charts(html, tmp_path)
+    assert set(drawn) == {"chart-scores", "chart-pass-rates"}
+    assert all(chart["width"] > 300 and chart["height"] > 200 and chart["outside"] == [] for chart in drawn.values()), drawn
+    assert drawn["chart-scores"]["bars"] == len({result["score"] // 5 for result in CLASS})
+    assert drawn["chart-pass-rates"]["bars"] == len(AUTOMATIC) and HOSTILE_ID in drawn["chart-pass-rates"]["labels"]
+    unescaped = html.replace(f">{escape(HOSTILE_ID)}<", f">{HOSTILE_ID}<", 1)
+    assert rendered_charts(unescaped, tmp_path)["chart-pass-rates"]["bars"] < len(AUTOMATIC)
 
 
 def test_every_link_of_the_class_report_reaches_a_page(tmp_path):

@@ -1,19 +1,22 @@
 """The class report: score distribution, pass rate per exercise, the commonest mistakes, and the
-submissions that crashed or ran out of time, in one self-contained HTML file (charts inlined as PNG).
+submissions that crashed or ran out of time, in one self-contained HTML file. Its charts are inline SVG
+written out here, not drawn with a plotting library, whose import cost most of a batch's report time.
 
 The figures are computed first as plain data (ClassSummary), then drawn; student text is HTML-escaped.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import json
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
 from html import escape
+from itertools import count
+from math import ceil
 from pathlib import Path
+from unicodedata import east_asian_width
 
 from autograder.assignments import SHIPPED, Assignment, AssignmentError, find
 from autograder.grade.submission import file_name_of
@@ -22,12 +25,17 @@ from autograder.grade.tampering import describe_flag
 from autograder.messages import DEFAULT_LANGUAGE, render, status_label
 from autograder.results import encodable
 from autograder.writing import write_atomically
-from autograder.report.student import STYLE, feedback_html, feedback_markdown, number, with_code
+from autograder.report.student import FONTS, STYLE, feedback_html, feedback_markdown, number, with_code
 
 TROUBLE_STATUSES = ("grader_error", "crashed", "timeout")
-# Fonts with Hangul for the charts, before matplotlib's default; a glyph missing from one is taken from the next.
-CHART_FONTS = ["NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic",
-               "NanumBarunGothic", "DejaVu Sans"]
+# The charts' size in pixels (the page shrinks them to fit): 800 wide, as matplotlib drew them at 8 inches and 100 dpi.
+CHART_WIDTH = 800
+CHART_FONT_SIZE = 13
+# Room around a chart's plot, top, right, bottom and left: for its title, tick labels and axis names.
+CHART_MARGIN = (36, 24, 52, 64)
+GRID_COLOR, AXIS_COLOR = "#dddddd", "#222222"
+# Characters XML 1.0 does not allow (HTML tolerates them, an SVG opened on its own does not).
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Codes that say a test could not look at the answer (or there was none yet); crashes and timeouts are listed apart instead.
 NOT_MISTAKES = ("student.missing", "student.not_implemented", "student.not_run", "student.crashed",
                 "student.timeout")
@@ -105,45 +113,140 @@ def trouble_of(result: dict) -> list[Trouble]:
     return []
 
 
-def png_data_uri(figure) -> str:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+def bins_of(max_score: float) -> list[tuple[int, int]]:
+    """The histogram's bins, 5 points wide from 0 to the first edge past the max score (one at least)."""
+    edges = range(0, max(int(max_score), 0) + 6, 5)
+    return list(zip(edges, edges[1:]))
+
+
+def bin_counts(scores: list[float], bins: list[tuple[int, int]]) -> list[int]:
+    """Scores per bin: a bin holds its lower edge, the last one its upper edge too, and a score outside
+    every bin is not counted, as numpy's histogram (and matplotlib's, which the report drew before) counts."""
+    last = len(bins) - 1
+    return [sum(low <= score < high or (i == last and score == high) for score in scores)
+            for i, (low, high) in enumerate(bins)]
+
+
+def tick_step(highest: float, most: int) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... that puts at most `most` steps between 0 and highest."""
+    steps = (factor * 10 ** power for power in count() for factor in (1, 2, 5))
+    return next(step for step in steps if highest <= step * most)
+
+
+def integer_ticks(highest: int) -> list[int]:
+    """Whole-number ticks from 0 to highest or just above it: a count of students has no halves."""
+    step = tick_step(highest, 5)
+    return list(range(0, max(ceil(highest / step), 1) * step + 1, step))
+
+
+def coordinate(value: float) -> str:
+    """A coordinate or shown number with at most two decimals, without float noise or a "-0"."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def svg_text(value: str) -> str:
+    """Text for an SVG's content or attribute: escaped, and without the characters XML does not allow,
+    so the chart is well-formed as XML as well as HTML."""
+    return escape(XML_FORBIDDEN.sub("\ufffd", value))
+
+
+def text_width(value: str, size: float) -> float:
+    """A generous estimate of the width text takes: wide (Hangul, CJK) characters one em, others 0.6."""
+    return sum(size if east_asian_width(character) in "WF" else 0.6 * size for character in value)
+
+
+def label(x: float, y: float, value: str, anchor: str = "middle", attributes: str = "") -> str:
+    return (f'<text x="{coordinate(x)}" y="{coordinate(y)}" text-anchor="{anchor}"{attributes}>'
+            f"{svg_text(value)}</text>")
+
+
+def line(x1: float, y1: float, x2: float, y2: float, color: str) -> str:
+    return (f'<line x1="{coordinate(x1)}" y1="{coordinate(y1)}" x2="{coordinate(x2)}" y2="{coordinate(y2)}" '
+            f'stroke="{color}"/>')
+
+
+def bar(x: float, y: float, width: float, height: float, color: str, tooltip: str) -> str:
+    """A bar whose tooltip tells its exact value."""
+    return (f'<rect class="bar" x="{coordinate(x)}" y="{coordinate(y)}" width="{coordinate(width)}" '
+            f'height="{coordinate(height)}" fill="{color}"><title>{svg_text(tooltip)}</title></rect>')
+
+
+def title_and_x_axis(title: str, axis: str, plot_left: float, plot_right: float, height: float) -> list[str]:
+    """A chart's title above it and its x axis' name at its foot, centred on the plot."""
+    middle = (plot_left + plot_right) / 2
+    return [label(middle, 22, title, attributes=' font-size="15" font-weight="bold"'),
+            label(middle, height - 12, axis)]
+
+
+def svg(chart_id: str, alt: str, width: float, height: float, body: list[str]) -> str:
+    """An inline SVG chart in the page's fonts (which have Hangul), named for screen readers by its alt text."""
+    return (f'<svg id="{chart_id}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{svg_text(alt)}" '
+            f'width="{coordinate(width)}" height="{coordinate(height)}" '
+            f'viewBox="0 0 {coordinate(width)} {coordinate(height)}" font-family="{svg_text(FONTS)}" '
+            f'font-size="{CHART_FONT_SIZE}"><title>{svg_text(alt)}</title>{"".join(body)}</svg>')
+
+
+def scores_chart(scores: list[float], max_score: float, lang: str) -> str:
+    """The histogram of the scores, students on the y axis."""
+    top, right, bottom, left = CHART_MARGIN
+    height = 320
+    bins = bins_of(max_score)
+    counts = bin_counts(scores, bins)
+    y_ticks = integer_ticks(max(counts))
+    plot_width, plot_height, last_edge = CHART_WIDTH - left - right, height - top - bottom, bins[-1][1]
+
+    def x(points: float) -> float:
+        return left + points / last_edge * plot_width
+
+    def y(students: float) -> float:
+        return top + plot_height * (1 - students / y_ticks[-1])
+
+    body = [line(left, y(tick), x(last_edge), y(tick), GRID_COLOR) for tick in y_ticks]
+    body += [label(left - 8, y(tick) + 4, str(tick), "end") for tick in y_ticks]
+    body += [bar(x(low) + 0.5, y(students), x(high) - x(low) - 1, y(0) - y(students), "#4062bb",
+                 f"{low}–{high}: {students}") for (low, high), students in zip(bins, counts)]
+    body += [label(x(tick), y(0) + 18, str(tick)) for tick in range(0, last_edge + 1, max(tick_step(last_edge, 10), 5))]
+    body.append(line(left, y(0), x(last_edge), y(0), AXIS_COLOR))
+    body += title_and_x_axis(render("report.scores", {}, lang),
+                             render("report.scores_axis", {"max_score": number(max_score)}, lang),
+                             left, x(last_edge), height)
+    body.append(label(0, 0, render("report.students_axis", {}, lang),
+                      attributes=f' transform="translate(16 {coordinate(top + plot_height / 2)}) rotate(-90)"'))
+    return svg("chart-scores", render("report.scores_alt", {}, lang), CHART_WIDTH, height, body)
+
+
+def pass_rates_chart(pass_rates: dict[str, float], lang: str) -> str:
+    """A horizontal bar per exercise, the first at the top, with its pass rate written at the bar's end."""
+    top, right, bottom, left = CHART_MARGIN
+    row = 28
+    # The exercise ids on the left (a long one may be cut, the plot keeps half the width); "100%" on the right.
+    left = min(max([text_width(exercise, CHART_FONT_SIZE) + 16 for exercise in pass_rates] + [left]), CHART_WIDTH / 2)
+    right += text_width("100%", CHART_FONT_SIZE)
+    plot_width, plot_height = CHART_WIDTH - left - right, row * max(len(pass_rates), 1)
+    height = top + plot_height + bottom
+
+    def x(percent: float) -> float:
+        return left + percent / 100 * plot_width
+
+    body = [line(x(tick), top, x(tick), top + plot_height, GRID_COLOR) for tick in range(0, 101, 20)]
+    body += [label(x(tick), top + plot_height + 18, str(tick)) for tick in range(0, 101, 20)]
+    for index, (exercise, rate) in enumerate(pass_rates.items()):
+        percent, middle = round(100 * rate, 1), top + (index + 0.5) * row
+        body += [label(left - 8, middle + 4, exercise, "end"),
+                 bar(left, middle - row / 2 + 4, x(percent) - left, row - 8, "#1a7f37", f"{exercise}: {number(percent)}%"),
+                 label(x(percent) + 6, middle + 4, f"{number(percent)}%", "start")]
+    body.append(line(left, top, left, top + plot_height, AXIS_COLOR))
+    body += title_and_x_axis(render("report.pass_rates", {}, lang), render("report.pass_rates_axis", {}, lang),
+                             left, x(100), height)
+    return svg("chart-pass-rates", render("report.pass_rates_alt", {}, lang), CHART_WIDTH, height, body)
 
 
 def charts(summary: ClassSummary, max_score: float, lang: str = "en") -> dict[str, str]:
-    """The two charts as data URIs: drawn off screen, closed after, so batches do not accumulate figures."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import logging
-
-    from matplotlib import pyplot
-    from matplotlib.ticker import MaxNLocator
-
-    def text(code: str, **params) -> str:
-        return render(code, params, lang)
-
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # fonts of the list this system lacks
-    drawn = {}
-    with pyplot.rc_context({"font.family": "sans-serif", "font.sans-serif": CHART_FONTS}):
-        figure, axes = pyplot.subplots(figsize=(8, 3.2))
-        axes.hist(summary.scores, bins=range(0, int(max_score) + 6, 5), color="#4062bb", edgecolor="white")
-        axes.set_xlabel(text("report.scores_axis", max_score=number(max_score)))
-        axes.set_ylabel(text("report.students_axis"))
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.set_title(text("report.scores"))
-        drawn["scores"] = png_data_uri(figure)
-        pyplot.close(figure)
-        figure, axes = pyplot.subplots(figsize=(8, 4))
-        ids = list(summary.pass_rates)
-        axes.barh(ids[::-1], [100 * summary.pass_rates[i] for i in ids[::-1]], color="#1a7f37")
-        axes.set_xlim(0, 100)
-        axes.set_xlabel(text("report.pass_rates_axis"))
-        axes.set_title(text("report.pass_rates"))
-        drawn["pass_rates"] = png_data_uri(figure)
-        pyplot.close(figure)
-    return drawn
+    """The two charts as inline SVG elements, written out directly: drawing them with a plotting library
+    cost most of the report's time, and inline text is drawn in the page's fonts."""
+    return {"scores": scores_chart(summary.scores, max_score, lang),
+            "pass_rates": pass_rates_chart(summary.pass_rates, lang)}
 
 
 def report_language(results: list[dict]) -> str:
@@ -172,7 +275,7 @@ def class_report_html(results: list[dict], assignment: Assignment | None) -> str
 
     summary = summarize_class(results)
     max_score = assignment.automatic_points if assignment else max([r["max_score"] for r in results] or [0])
-    images = charts(summary, max_score, lang)
+    drawn = charts(summary, max_score, lang)
     scores = summary.scores or [0.0]
     overview = text("report.overview", count=len(results), mean=number(round(sum(scores) / len(scores), 2)),
                     lowest=number(min(scores)), highest=number(max(scores)), max_score=number(max_score))
@@ -204,10 +307,8 @@ def class_report_html(results: list[dict], assignment: Assignment | None) -> str
     return (f"<!DOCTYPE html>\n<html lang=\"{escape(lang)}\"><head><meta charset=\"utf-8\">"
             f"<title>{title}</title><style>{STYLE}</style></head><body>\n"
             f"<h1>{title}</h1>\n<p>{overview}</p>\n"
-            f"<h2>{text('report.scores')}</h2>\n<img id=\"chart-scores\" alt=\"{text('report.scores_alt')}\" "
-            f"src=\"{images['scores']}\">\n"
-            f"<h2>{text('report.pass_rates')}</h2>\n<img id=\"chart-pass-rates\" alt=\"{text('report.pass_rates_alt')}\" "
-            f"src=\"{images['pass_rates']}\">\n"
+            f"<h2>{text('report.scores')}</h2>\n{drawn['scores']}\n"
+            f"<h2>{text('report.pass_rates')}</h2>\n{drawn['pass_rates']}\n"
             f"<h2>{text('report.mistakes')}</h2>\n{mistakes}\n"
             f"<h2>{text('report.troubles')}</h2>\n{troubles}\n"
             f"<h2>{text('report.late')}</h2>\n{late}\n"

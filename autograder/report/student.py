@@ -25,7 +25,7 @@ FONTS = ('system-ui,"Noto Sans KR","Noto Sans CJK KR","Apple SD Gothic Neo","Mal
 STYLE = f"""body{{font-family:{FONTS};max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;word-break:keep-all;
 overflow-wrap:break-word}}
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}}
-th,.score,.status{{white-space:nowrap}}td:last-child{{overflow-wrap:anywhere}}img{{max-width:100%}}
+th,.score,.status{{white-space:nowrap}}td:last-child{{overflow-wrap:anywhere}}img,svg{{max-width:100%;height:auto}}
 .passed{{color:#1a7f37}}.failed,.error,.crashed,.timeout,.forbidden,.missing,.unreadable,.grader_error{{color:#b42318}}
 ul{{margin:0;padding-left:1.2rem}}"""
 
