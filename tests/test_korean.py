@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from autograder.cli import main as cli
-from grading import AUTOMATIC, DENSE
+from grading import AUTOMATIC, AUTOMATIC_POINTS, DENSE
 from autograder.glossary import english_leftovers
 from autograder.messages import phrase, render
 from autograder.report.classroom import write_reports
-from autograder.report.student import feedback_html, feedback_markdown
+from autograder.report.student import feedback_html, feedback_markdown, number
 from tests.test_reports import result_for
 
 CORPUS = Path(__file__).resolve().parent / "submissions" / "notebooks"
@@ -151,6 +151,14 @@ PROBE = """<script>window.addEventListener("load", () => {
     const range = document.createRange(); range.selectNodeContents(element);
     return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
   };
+  const chartWidth = (chart, text) => {
+    const line = document.createElementNS("http://www.w3.org/2000/svg", "text");
+    line.textContent = text;
+    chart.appendChild(line);
+    const measured = line.getComputedTextLength();
+    line.remove();
+    return measured;
+  };
   const root = document.documentElement;
   document.body.dataset.probe = JSON.stringify({
     em: parseFloat(getComputedStyle(heading).fontSize),
@@ -161,6 +169,12 @@ PROBE = """<script>window.addEventListener("load", () => {
       .filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent.slice(0, 40)),
     broken: [...document.querySelectorAll("th, .score, .status")]
       .filter((e) => lines(e) > 1).map((e) => e.textContent),
+    charts: [...document.querySelectorAll("svg[id^=chart-]")].map((chart) => ({
+      em: parseFloat(getComputedStyle(chart).fontSize),
+      hangul: chartWidth(chart, "가나다라마바사아자차"),
+      missing: chartWidth(chart, "\\uE000".repeat(10)),
+      text: [...chart.querySelectorAll("text")].map((e) => e.textContent),
+    })),
   });
 });</script>"""
 
@@ -199,6 +213,17 @@ def assert_drawn_in_korean(layout: dict) -> None:
     assert layout["broken"] == [], layout
 
 
+def assert_charts_drawn_in_korean(layout: dict) -> None:
+    """Both charts name themselves and their axes in Korean, and draw Hangul in their own font with real glyphs."""
+    scores, pass_rates = layout["charts"]
+    assert {korean("report.scores"), korean("report.scores_axis", max_score=number(AUTOMATIC_POINTS)),
+            korean("report.students_axis")} <= set(scores["text"]), scores
+    assert {korean("report.pass_rates"), korean("report.pass_rates_axis")} <= set(pass_rates["text"]), pass_rates
+    for chart in layout["charts"]:
+        assert 8.5 * chart["em"] <= chart["hangul"] <= 11 * chart["em"], chart
+        assert abs(chart["hangul"] - chart["missing"]) > 0.1 * chart["hangul"], chart
+
+
 needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None,
                                     reason="Debian's chromium is not installed (.ci/run installs it)")
 
@@ -213,7 +238,9 @@ def test_chromium_draws_the_korean_feedback_page_with_a_korean_font(tmp_path):
 @needs_chromium
 def test_chromium_draws_the_korean_class_report_with_a_korean_font(tmp_path):
     index = write_reports(tmp_path, korean_class(), DENSE).read_text()
-    assert_drawn_in_korean(probe(index, tmp_path))
+    layout = probe(index, tmp_path)
+    assert_drawn_in_korean(layout)
+    assert_charts_drawn_in_korean(layout)
     screenshot(index, tmp_path, "report")
 
 
@@ -228,7 +255,9 @@ def test_the_font_check_fails_without_a_korean_font(tmp_path):
     (tmp_path / "fonts.conf").write_text(
         f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>{dejavu}</dir>'
         f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
-    layout = probe(feedback_html(korean_class()[2], DENSE), tmp_path,
-                   env={**os.environ, "FONTCONFIG_FILE": str(tmp_path / "fonts.conf")})
+    without_hangul = {**os.environ, "FONTCONFIG_FILE": str(tmp_path / "fonts.conf")}
     with pytest.raises(AssertionError):
-        assert_drawn_in_korean(layout)
+        assert_drawn_in_korean(probe(feedback_html(korean_class()[2], DENSE), tmp_path, env=without_hangul))
+    with pytest.raises(AssertionError):
+        assert_charts_drawn_in_korean(probe(write_reports(tmp_path, korean_class(), DENSE).read_text(), tmp_path,
+                                            env=without_hangul))
