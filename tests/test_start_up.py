@@ -3,6 +3,7 @@ import of matplotlib's pyplot waits for its first use, in the grader and in a st
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,9 +13,10 @@ import pytest
 
 from autograder.run.inside.environment import TENSORFLOW_ENVIRONMENT
 from autograder.run.sandbox import SandboxedWorker, sandbox_available
+from tests.test_reports import CLASS
 
 # Seconds each to import on this machine, and none of them needed to grade (nbgrader, nbformat and
-# nbconvert only for a gradebook or a course; matplotlib for the report's charts, once graded).
+# nbconvert only for a gradebook or a course; matplotlib only for a student's plots).
 NOT_FOR_GRADING = ("nbgrader", "nbformat", "nbconvert", "jsonschema", "sqlalchemy", "matplotlib", "tensorflow")
 
 
@@ -31,6 +33,19 @@ def test_the_grade_command_starts_without_what_grading_does_not_need():
                            "import autograder.grade.batch, autograder.gradebook, autograder.report.classroom")
     assert "autograder" in loaded
     assert loaded.isdisjoint(NOT_FOR_GRADING), sorted(loaded & set(NOT_FOR_GRADING))
+
+
+def test_the_class_report_is_written_without_matplotlib(tmp_path):
+    """The report's charts are SVG written out directly: the end of a batch imports no plotting library."""
+    for result in CLASS:
+        (tmp_path / f"{result['student']}.json").write_text(json.dumps(result))
+    loaded = modules_after("from pathlib import Path\n"
+                           "from autograder.report.classroom import assignment_of, load_results, write_reports\n"
+                           f"results = load_results(Path({str(tmp_path)!r}))\n"
+                           f"write_reports(Path({str(tmp_path)!r}), results, assignment_of(results))")
+    assert len(list((tmp_path / "report" / "students").glob("*.html"))) == len(CLASS)
+    assert "chart-pass-rates" in (tmp_path / "report" / "index.html").read_text()
+    assert "matplotlib" not in loaded
 
 
 def test_keras_own_import_would_import_pyplot():
