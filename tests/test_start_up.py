@@ -9,10 +9,8 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 
 from autograder.run.inside.environment import TENSORFLOW_ENVIRONMENT
-from autograder.run.sandbox import SandboxedWorker, sandbox_available
 from tests.test_reports import CLASS
 
 # Seconds each to import on this machine, and none of them needed to grade (nbgrader, nbformat and
@@ -80,23 +78,15 @@ first.join()
 """)
 
 
-@pytest.mark.parametrize("sandboxed", [pytest.param(True, id="sandboxed"), pytest.param(False, id="unsandboxed")])
-def test_a_student_process_plots_with_pyplot_and_with_keras(sandboxed):
-    if sandboxed and not sandbox_available():
-        pytest.skip("bubblewrap is not installed (.ci/run installs it)")
-    worker = SandboxedWorker(3, sandboxed)
-    worker.start()
-    try:
-        process = worker.spawn(0, "__main__")
-        cell = ("import numpy as np, keras\nimport matplotlib.pyplot as plt\n"
-                "figure = plt.figure(); plt.plot([0, 1], [1, 0])\n"
-                "def drawn():\n    keras.visualization.plot_image_gallery(np.zeros((2, 8, 8, 3)), rows=1, cols=2)\n"
-                "    return type(plt).__name__, len(plt.get_fignums())\n")
-        assert process.ask({"op": "cell", "index": 0, "source": cell}, 60) == {"ok": True, "id": 1}
-        reply = process.ask({"op": "call", "name": "drawn", "args": [], "kwargs": {}}, 60)
-        process.stop()
-    finally:
-        worker.stop()
+def test_a_student_process_plots_with_pyplot_and_with_keras(warm_worker):
+    process = warm_worker.spawn(0, "__main__")
+    cell = ("import numpy as np, keras\nimport matplotlib.pyplot as plt\n"
+            "figure = plt.figure(); plt.plot([0, 1], [1, 0])\n"
+            "def drawn():\n    keras.visualization.plot_image_gallery(np.zeros((2, 8, 8, 3)), rows=1, cols=2)\n"
+            "    return type(plt).__name__, len(plt.get_fignums())\n")
+    assert process.ask({"op": "cell", "index": 0, "source": cell}, 60) == {"ok": True, "id": 1}
+    reply = process.ask({"op": "call", "name": "drawn", "args": [], "kwargs": {}}, 60)
+    process.stop()
     assert reply["status"] == "ok", reply
     kind, figures = reply["value"]
     assert (kind, np.asarray(figures).item() >= 1) == ("module", True)

@@ -12,11 +12,9 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 
 from autograder.run.inside import probes
 from autograder.run.inside.environment import TENSORFLOW_ENVIRONMENT
-from autograder.run.sandbox import SandboxedWorker, sandbox_available
 
 # Models built the ways students build them, their first weights and outputs read back: every
 # number depends on Keras' initialisers and seeds, every name on Keras' counters.
@@ -55,21 +53,14 @@ def fresh_kernel_answer(seed: int) -> dict:
     return json.loads(finished.stdout.splitlines()[-1])
 
 
-@pytest.mark.parametrize("sandboxed", [pytest.param(True, id="sandboxed"), pytest.param(False, id="unsandboxed")])
-def test_a_student_process_computes_what_a_fresh_kernel_computes(sandboxed):
-    if sandboxed and not sandbox_available():
-        pytest.skip("bubblewrap is not installed (.ci/run installs it)")
-    worker = SandboxedWorker(3, sandboxed)
-    worker.start()
-    try:
-        worker.note_dense_layers([np.zeros((4, 5), np.float32), np.zeros(5, np.float32), np.zeros((5, 3), np.float32)])
-        process = worker.spawn(0, "__main__")
-        assert worker.dense_shapes == {(4, 5), (5, 3)}
-        assert process.ask({"op": "cell", "index": 0, "source": MODELS}, 60) == {"ok": True, "id": 1}
-        reply = process.ask({"op": "call", "name": "first_weights", "args": [11], "kwargs": {}}, 60)
-        process.stop()
-    finally:
-        worker.stop()
+def test_a_student_process_computes_what_a_fresh_kernel_computes(warm_worker):
+    worker = warm_worker
+    worker.note_dense_layers([np.zeros((4, 5), np.float32), np.zeros(5, np.float32), np.zeros((5, 3), np.float32)])
+    process = worker.spawn(0, "__main__")
+    assert worker.dense_shapes == {(4, 5), (5, 3)}
+    assert process.ask({"op": "cell", "index": 0, "source": MODELS}, 60) == {"ok": True, "id": 1}
+    reply = process.ask({"op": "call", "name": "first_weights", "args": [11], "kwargs": {}}, 60)
+    process.stop()
     assert reply["status"] == "ok", reply
     answer = {key: [np.asarray(value).tolist() for value in values] for key, values in reply["value"].items()}
     assert answer == fresh_kernel_answer(11)
