@@ -173,9 +173,6 @@ def compute_figures(count: int, many: int, cores: int, nbgrader: Run, local: dic
         """Submissions per core-second, once running (start-up and shutdown are paid once per batch)."""
         return round(1 / (run.steady_s() * min(n, cores)), 4)
 
-    def median_of(values) -> float:
-        return statistics.median(values)
-
     figures = {
         "submissions": count, "workers": many, "cores": cores, "rounds": rounds,
         "nbgrader_s_per_submission": round(nbgrader.seconds / count, 4),
@@ -186,9 +183,9 @@ def compute_figures(count: int, many: int, cores: int, nbgrader: Run, local: dic
         "time_vs_floor": round(grader[many].seconds / floor.seconds, 2),
         "grader_wall_s": {str(n): [round(run.seconds, 2) for run in local[n]] for n in sizes},
         "cpu_s_per_submission": {"nbgrader": round(nbgrader.cpu_s / count, 3),
-                                 **{f"grader_{n}": round(median_of([r.cpu_s for r in local[n]]) / count, 3)
+                                 **{f"grader_{n}": round(statistics.median([r.cpu_s for r in local[n]]) / count, 3)
                                     for n in sizes},
-                                 **{f"cluster_{n}": round(median_of([r.cpu_s for r in cluster[n]]) / count, 3)
+                                 **{f"cluster_{n}": round(statistics.median([r.cpu_s for r in cluster[n]]) / count, 3)
                                     for n in cluster},
                                  "floor": round(floor.cpu_s / count, 3)},
         "throughput_per_core": {**{f"grader_{n}": per_core(grader[n], n) for n in sizes},
@@ -201,16 +198,16 @@ def compute_figures(count: int, many: int, cores: int, nbgrader: Run, local: dic
 
         each = {"grader": efficiency(local[1], local[many]),
                 **({"cluster": efficiency(cluster[1], cluster[many])} if cluster else {})}
-        figures["scaling_efficiency"] = {name: round(median_of(values), 3) for name, values in each.items()}
+        figures["scaling_efficiency"] = {name: round(statistics.median(values), 3) for name, values in each.items()}
         figures["scaling_efficiency_each_round"] = each
     if cluster:
         figures["cluster_wall_s"] = {str(n): [round(run.seconds, 2) for run in cluster[n]] for n in cluster}
         each_overhead = {str(n): [round(c.steady_s() / l.steady_s() - 1, 3) for c, l in zip(cluster[n], local[n])]
                          for n in cluster}
-        figures["cluster_overhead_fraction"] = {n: round(median_of(v), 3) for n, v in each_overhead.items()}
+        figures["cluster_overhead_fraction"] = {n: round(statistics.median(v), 3) for n, v in each_overhead.items()}
         figures["cluster_overhead_fraction_each_round"] = each_overhead
         figures["cluster_overhead_s_per_submission"] = {
-            str(n): round(median_of([c.steady_s() - l.steady_s() for c, l in zip(cluster[n], local[n])]), 4)
+            str(n): round(statistics.median([c.steady_s() - l.steady_s() for c, l in zip(cluster[n], local[n])]), 4)
             for n in cluster}
     return figures
 
