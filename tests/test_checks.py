@@ -117,3 +117,25 @@ def test_a_wrong_answer_loses_points_and_is_named(exercise_id, mistake, replacem
     result, tests = run_exercise(exercise, collect(DENSE, exercise), LocalStudent(namespace_of(variant(replacement))))
     assert result.score < exercise.points, f"{mistake} was not caught"
     assert code in result.codes, (mistake, result.codes, result.messages)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu", "tanh", "linear"])
+def test_the_reference_is_a_keras_dense_layer_called_as_in_a_notebook_bit_for_bit(activation):
+    """The grader reuses one layer per shape and calls its computation directly; a notebook makes a new
+    `Dense`, sets its weights and calls it. Both must give the same floats, to the last bit."""
+    import numpy as np
+    import tensorflow as tf
+
+    from autograder.checks.reference import keras_dense
+    from autograder.run.inside.environment import import_keras
+
+    keras = import_keras()
+    generator = np.random.default_rng(14)
+    for _ in range(100):
+        n, n_in, units = (int(k) for k in generator.integers(1, 9, size=3))
+        X, W, B = (generator.normal(0, 3, shape).astype(np.float32) for shape in ((n, n_in), (n_in, units), (units,)))
+        layer = keras.layers.Dense(units, activation=activation)
+        layer.build((None, n_in))
+        layer.set_weights([W, B])
+        expected = layer(tf.constant(X)).numpy().astype(np.float64)
+        np.testing.assert_array_equal(keras_dense(X, W, B, activation), expected)

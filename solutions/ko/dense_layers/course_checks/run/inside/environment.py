@@ -40,11 +40,13 @@ class PyplotOnFirstUse(types.ModuleType):
 
 
 def import_keras() -> types.ModuleType:
-    """Import Keras (and TensorFlow under it) with its import of pyplot deferred to first use; the module
+    """Import Keras (and TensorFlow under it, started as the notebook starts it: `quiet_tensorflow`) with its
+    import of pyplot deferred to first use; the module
     `keras`, whole: a thread that calls it while another imports Keras waits for that import to end. Other
     threads that import matplotlib while Keras loads find it missing: call it before they start."""
     with _importing:
         if "keras" not in sys.modules:
+            quiet_tensorflow()
             deferred = "matplotlib" not in sys.modules
             if deferred:
                 sys.modules["matplotlib"] = None  # `import matplotlib...` raises ImportError meanwhile
