@@ -39,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,12 +69,34 @@ class Run:
     scores: dict[str, dict[str, float]] = field(default_factory=dict)
     peak_rss_kb: int = 0
     finished_at: list[float] = field(default_factory=list)
+    started_at: list[float] = field(default_factory=list)
+    workers: int = 1
+    peak_pss_kb: dict[str, int] = field(default_factory=dict)
 
     def steady_s(self) -> float:
         """Seconds per submission between the first result and the last: start-up and shutdown left out."""
         if len(self.finished_at) < 2:
             return self.seconds / max(1, len(self.finished_at))
         return (self.finished_at[-1] - self.finished_at[0]) / (len(self.finished_at) - 1)
+
+    def outside_grading(self) -> float | None:
+        """The share of the workers' time not spent grading a submission, while every worker had one to
+        grade: from the first start after the first result (and after every worker's first start) to the
+        last start. A submission was graded from its result's time less its `duration_s` to its result's
+        time. Measured within one run, this is not moved by the machine's speed drifting between runs, as
+        a comparison of two runs' times is; what a cluster adds to it is what Dask costs per submission."""
+        spans = sorted(zip(self.started_at, self.finished_at))
+        if len(spans) <= self.workers:
+            return None
+        first_result = min(finished for _, finished in spans)
+        later = [started for started, _ in spans if started >= first_result]
+        if not later:
+            return None
+        begin, end = max(later[0], spans[self.workers - 1][0]), spans[-1][0]
+        if end <= begin:
+            return None
+        grading = sum(max(0.0, min(finished, end) - max(started, begin)) for started, finished in spans)
+        return round(1 - grading / (self.workers * (end - begin)), 4)
 
 
 def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
@@ -98,25 +121,96 @@ def run_nbgrader(notebooks: list[Path], course: Path) -> Run:
     return Run(seconds, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu, scores)
 
 
-def run_grader(notebooks: list[Path], folder: Path, workers: int, cluster: str = "") -> Run:
+def proportional_set_kb(pid: int) -> int:
+    """A process's proportional set size (its private pages, and each shared page divided by the processes
+    sharing it, so that a tree's sum counts every page once); 0 for a process gone or unreadable."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def child_processes() -> dict[int, list[int]]:
+    """Every process's children, by parent, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return children
+
+
+def tree_of(pid: int, children: dict[int, list[int]]) -> list[int]:
+    """The process and its descendants."""
+    tree, waiting = [], [pid]
+    while waiting:
+        tree.append(waiting.pop())
+        waiting += children.get(tree[-1], [])
+    return tree
+
+
+def sample_memory(pid: int, peaks: dict[str, int]) -> None:
+    """Raise `peaks` to what the process tree at `pid` holds now: the process itself ("command"), its
+    largest child's tree ("largest_child_tree": one warm worker with its student process; one Dask worker
+    with its warm worker and student process) and the whole tree ("total"), in KiB of PSS."""
+    children = child_processes()
+    command = proportional_set_kb(pid)
+    trees = [sum(map(proportional_set_kb, tree_of(child, children))) for child in children.get(pid, [])]
+    for name, kb in (("command", command), ("largest_child_tree", max(trees, default=0)),
+                     ("total", command + sum(trees))):
+        peaks[name] = max(peaks.get(name, 0), kb)
+
+
+@contextlib.contextmanager
+def sampled_memory(pid: int, interval_s: float = 0.5):
+    """The peaks of `sample_memory`, sampled every `interval_s` in a thread while the block runs."""
+    peaks: dict[str, int] = {}
+    done = threading.Event()
+
+    def sample_until_done() -> None:
+        while not done.wait(interval_s):
+            sample_memory(pid, peaks)
+
+    sampler = threading.Thread(target=sample_until_done, name="bench-memory", daemon=True)
+    sampler.start()
+    try:
+        yield peaks
+    finally:
+        done.set()
+        sampler.join()
+
+
+def run_grader(notebooks: list[Path], folder: Path, workers: int, cluster: str = "", memory: bool = False) -> Run:
     """`autograder grade` as an instructor runs it, from the command's start to its class report, with
     `workers` warm workers or on the cluster at `cluster` (local:N). When each submission finished is
     when its result was written. CPU time: the command and the processes it waited for (the Dask
     workers of a local cluster among them), and every student process (as each result records it);
-    the warm workers' start-up is left out (the sandbox's processes are not the command's to wait for)."""
+    the warm workers' start-up is left out (the sandbox's processes are not the command's to wait for). With `memory`,
+    the peaks of the command's process tree are sampled (`sample_memory`)."""
     submitted = stage_submissions({f"student{i:03d}": nb for i, nb in enumerate(notebooks)}, folder)
     out = folder / "out"
     command = [sys.executable, "-m", "autograder", "grade", str(submitted), "--out", str(out),
                "--workers", str(workers), *(["--cluster", cluster] if cluster else [])]
     cpu, wall = cpu_seconds(resource.RUSAGE_CHILDREN), time.perf_counter()
-    finished = subprocess.run(command, capture_output=True, text=True)
-    run = Run(time.perf_counter() - wall, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu)
-    if finished.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({finished.returncode}):\n{finished.stderr[-3000:]}")
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with sampled_memory(process.pid) if memory else contextlib.nullcontext({}) as peaks:
+        _, stderr = process.communicate()
+    run = Run(time.perf_counter() - wall, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu, peak_pss_kb=peaks)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-3000:]}")
     written = {path: json.loads(path.read_text()) for path in out.glob("*.json")}
     written = {path: result for path, result in written.items() if isinstance(result, dict) and "exercises" in result}
     results = list(written.values())
-    run.finished_at = sorted(path.stat().st_mtime for path in written)
+    run.workers = workers
+    graded = sorted((path.stat().st_mtime, result["duration_s"]) for path, result in written.items())
+    run.finished_at = [finished for finished, _ in graded]
+    run.started_at = [finished - duration for finished, duration in graded]  # in the order of finished_at
     run.scores = {r["student"]: {e: d["score"] for e, d in r["exercises"].items()} for r in results}
     run.peak_rss_kb = max(r["student_process"].get("peak_rss_kb", 0) for r in results)
     run.cpu_s += sum(r["student_process"].get("cpu_s", 0.0) for r in results)
@@ -124,16 +218,22 @@ def run_grader(notebooks: list[Path], folder: Path, workers: int, cluster: str =
 
 
 def run_floor(notebooks: list[Path]) -> Run:
-    """The same checks in this warm process: cells run in a fresh namespace each, no isolation."""
+    """The same checks in this warm process: cells run in a fresh namespace each, no isolation. The process
+    is prepared as a warm worker prepares itself before it forks a student process (Keras' placeholders,
+    the rehearsal, its objects frozen), and Keras' state is reset before each notebook, as a student
+    process starts with it: the floor is what grading costs without processes and sandbox, not more."""
+    import gc
     import warnings
 
     from autograder.grade.hidden import collect, run_exercise
     from autograder.grade.static import rule_findings
     from autograder.grade.submission import read_submission
+    from autograder.run.inside import placeholders, warm
     from autograder.run.inside.execute import new_namespace, run_cell
     from autograder.student import LocalStudent
 
     def grade_here(path: Path) -> None:
+        warm.forget_keras_state()
         assignment = shipped()
         submission = read_submission("floor", path, assignment)
         namespace = new_namespace("__main__")
@@ -147,12 +247,22 @@ def run_floor(notebooks: list[Path]) -> Run:
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
             contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
+        placeholders.install()
+        warm.rehearse()
+        gc.collect()
+        gc.freeze()
         grade_here(notebooks[0])
         run = Run(0.0, 0.0)
         with measured(run):
             for path in notebooks:
                 grade_here(path)
         return run
+
+
+def ways_in_order(ways: list, round_number: int) -> list:
+    """Every other round in reverse: a way run first in one round runs last in the next, so a machine
+    speeding up or slowing down over a round favours no way."""
+    return list(ways) if round_number % 2 == 0 else list(reversed(ways))
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -209,6 +319,15 @@ def compute_figures(count: int, many: int, cores: int, nbgrader: Run, local: dic
         figures["cluster_overhead_s_per_submission"] = {
             str(n): round(statistics.median([c.steady_s() - l.steady_s() for c, l in zip(cluster[n], local[n])]), 4)
             for n in cluster}
+    outside = {f"{name}_{n}": [run.outside_grading() for run in runs[n]]
+               for name, runs in (("grader", local), ("cluster", cluster)) for n in runs}
+    figures["outside_grading_share"] = {way: round(statistics.median(shares), 4)
+                                        for way, shares in outside.items() if None not in shares}
+    if cluster:
+        added = {str(n): [round(c - l, 4) for c, l in zip(outside[f"cluster_{n}"], outside[f"grader_{n}"])
+                          if c is not None and l is not None] for n in cluster}
+        figures["cluster_outside_grading_added"] = {n: round(statistics.median(v), 4) for n, v in added.items() if v}
+        figures["cluster_outside_grading_added_each_round"] = added
     return figures
 
 
@@ -231,32 +350,38 @@ def main(argv: list[str] | None = None) -> int:
         print("Dask distributed is not installed (pip install '.[cluster]'): the cluster is left out")
     local: dict[int, list[Run]] = {n: [] for n in sizes}
     cluster: dict[int, list[Run]] = {n: [] for n in sizes} if clustered else {}
+    ways = [(n, "") for n in sizes] + ([(n, f"local:{n}") for n in sizes] if clustered else [])
     with tempfile.TemporaryDirectory(prefix="autograder-bench-") as scratch:
         scratch = Path(scratch)
         print(f"grading {count} submissions several ways ({cores} cores), {rounds} round(s)...")
+        # The first batch after a while reads Python's and TensorFlow's files from disk, not from memory.
+        run_grader(notebooks, scratch / "warm-up", many)
+        print(" an untimed warm-up run, then:")
         for round_number in range(rounds):
             print(f" round {round_number + 1}:")
-            for n in sizes:
-                run = run_grader(notebooks, scratch / f"local{n}-{round_number}", n)
-                local[n].append(run)
-                print(f"  this grader, {n} worker(s):   {run.seconds:7.1f} s "
-                      f"({run.steady_s():.3f} s per submission once running)")
-                if clustered:
-                    run = run_grader(notebooks, scratch / f"cluster{n}-{round_number}", n, cluster=f"local:{n}")
-                    cluster[n].append(run)
-                    print(f"  --cluster local:{n}:          {run.seconds:7.1f} s "
-                          f"({run.steady_s():.3f} s per submission once running)")
+            for n, address in ways_in_order(ways, round_number):
+                run = run_grader(notebooks, scratch / f"{address or 'local'}{n}-{round_number}", n, cluster=address)
+                (cluster if address else local)[n].append(run)
+                label = f"--cluster {address}:" if address else f"this grader, {n} worker(s):"
+                print(f"  {label:<28} {run.seconds:7.1f} s ({run.steady_s():.3f} s per submission once running, "
+                      f"{100 * (run.outside_grading() or 0):.1f}% of the workers' time outside grading)")
             if round_number == rounds // 2:
                 nbgrader = run_nbgrader(notebooks, scratch / "course")
-                print(f"  nbgrader autograde:          {nbgrader.seconds:7.1f} s")
+                print(f"  {'nbgrader autograde:':<28} {nbgrader.seconds:7.1f} s")
         floor = run_floor(notebooks)
-        print(f"  floor:                       {floor.seconds:7.1f} s")
+        print(f"  {'floor:':<28} {floor.seconds:7.1f} s")
+        # Memory is sampled in runs of its own, so that sampling costs the timed runs nothing.
+        peaks = {f"{'cluster' if address else 'grader'}_{n}":
+                 run_grader(notebooks, scratch / f"memory-{address or 'local'}{n}", n, address, memory=True).peak_pss_kb
+                 for n, address in ways if n == many}
     differing = sorted({s for run in local[many] for s in nbgrader.scores if nbgrader.scores[s] != run.scores.get(s)})
     differing_cluster = sorted({s for n in cluster for ours, theirs in zip(local[n], cluster[n])
                                 for s in ours.scores if ours.scores[s] != theirs.scores.get(s)})
     figures = compute_figures(count, many, cores, nbgrader, local, cluster, floor)
     figures.update({"scores_identical_to_nbgrader": not differing, "differing_students": differing,
-                    "cluster_scores_identical_to_local": not differing_cluster})
+                    "cluster_scores_identical_to_local": not differing_cluster,
+                    "peak_pss_mb": {way: {part: round(kb / 1024, 1) for part, kb in parts.items()}
+                                    for way, parts in peaks.items()}})
     print(f"\nmedians of {rounds} round(s); per submission: nbgrader {figures['nbgrader_s_per_submission']:.3f} s, "
           f"this grader ({many} workers) {figures['grader_s_per_submission']:.3f} s, "
           f"floor {figures['floor_s_per_submission']:.3f} s")
@@ -279,10 +404,17 @@ def main(argv: list[str] | None = None) -> int:
                           f"({100 * figures['cluster_overhead_fraction'][str(n)]:+.1f}%; each round "
                           + ", ".join(f"{100 * v:+.1f}%" for v in figures['cluster_overhead_fraction_each_round'][str(n)])
                           + ")" for n in cluster))
+        print("the cluster's added share of the workers' time outside grading, within each run: "
+              + ", ".join(f"local:{n} {100 * v:+.1f}% (each round "
+                          + ", ".join(f"{100 * x:+.1f}%" for x in figures["cluster_outside_grading_added_each_round"][n])
+                          + ")" for n, v in figures["cluster_outside_grading_added"].items()))
         print(f"cluster scores identical to the local grader's: {figures['cluster_scores_identical_to_local']}")
     print(f"scores identical to nbgrader's: {figures['scores_identical_to_nbgrader']}"
           + (f" (differ: {', '.join(differing)})" if differing else ""))
     print(f"peak memory of a student process (warm worker pages included): {figures['peak_student_process_rss_mb']} MB")
+    for way, parts in figures["peak_pss_mb"].items():
+        print(f"peak PSS, {way}: the command {parts.get('command', 0)} MB, its largest child's process tree "
+              f"{parts.get('largest_child_tree', 0)} MB, in all {parts.get('total', 0)} MB")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(figures, indent=1))
     return 0

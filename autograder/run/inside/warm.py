@@ -12,6 +12,7 @@ named `dense`, as in a fresh kernel.
 
 from __future__ import annotations
 
+import gc
 import threading
 
 import numpy as np
@@ -48,7 +49,8 @@ def rehearse() -> None:
                       lambda x: tf.maximum(x, 0.0), lambda x: 1 / (1 + tf.exp(-x)), lambda x: x * x - x,
                       lambda x: tf.cast(x, tf.float64), lambda x: tf.tensordot(x, tf.ones(4), axes=1)):
         probes.to_data(operation(X))
-    _forget_keras_state()
+    forget_keras_state()
+    gc.collect()
 
 
 def rehearse_layers(shapes: list) -> None:
@@ -65,16 +67,14 @@ def rehearse_layers(shapes: list) -> None:
                 keras.layers.Dense(units)(tf.zeros((1, inputs)))
     except Exception:  # noqa: BLE001 - a rehearsal is worth nothing to fail for
         pass
-    _forget_keras_state()
+    forget_keras_state()
+    gc.collect()
 
 
-def _forget_keras_state() -> None:
+def forget_keras_state() -> None:
     """What `keras.backend.clear_session()` resets (its thread-local state: layer name counters, seeds,
     settings), without clearing TensorFlow's set-up operations, which it also does."""
-    import gc
-
     from keras.src.backend.common import global_state
 
     global_state.GLOBAL_STATE_TRACKER = threading.local()
     global_state.GLOBAL_SETTINGS_TRACKER = threading.local()
-    gc.collect()
