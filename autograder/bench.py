@@ -5,8 +5,8 @@
 2. this grader: the command `autograder grade`, sandboxed, with 1 worker and with one worker
    per core, timed from its start to its class report (end to end, as an instructor waits).
 3. this grader on Dask: the same command with `--cluster local:1` and `local:N` (N cores).
-4. the floor: the same static rules and hidden tests called in one warm process, the
-   notebook's cells executed in a fresh namespace, no process, no sandbox.
+4. the floor: the same static rules and hidden tests called in one warm process prepared as a
+   warm worker is, the notebook's cells executed in a fresh namespace, no process, no sandbox.
 
 By default the class is 24 honest notebooks of the corpus. It prints each one's time and the
 end-to-end ratio to nbgrader's against the target; once a batch is running (from its first
@@ -17,14 +17,20 @@ times 1 worker's) and the cluster's overhead per submission; and the CPU time pe
 waited for and its student processes; the floor's process): core-seconds, which compare a
 one-process floor fairly with N workers, and the cluster with the local grader. It checks that
 this grader's scores equal nbgrader's on every (honest) submission and reports the peak memory
-of a student process (which includes the warm worker's shared pages, so it bounds a worker).
+of a student process (which includes the warm worker's shared pages, so it bounds a worker) and,
+from runs of their own after the timed ones, the peak proportional set size of the command, of
+its largest child's process tree (a warm worker; a Dask worker with its warm worker) and in all.
 
 A shared machine's speed drifts by a quarter and more from one minute to the next, as much as the
 differences measured. So this grader's runs come in rounds (`--rounds`, 3 by default), each round
 grading the class once in every way one after the other, nbgrader's one long run in the middle
-round; each figure is the median over the rounds, and a figure that compares two ways (scaling
+round, every other round in reverse order, after one untimed run that brings the files into
+memory; each figure is the median over the rounds, and a figure that compares two ways (scaling
 efficiency, the cluster's overhead) is computed within each round first, from runs made a minute
-apart, then its median taken. Every round's figures are printed and kept.
+apart, then its median taken. Every round's figures are printed and kept. The cluster's overhead is
+also measured within each run, where the machine's drift cannot reach it: the share of the
+workers' time spent outside grading a submission (`Run.outside_grading`), the cluster's against
+the local grader's.
 """
 
 from __future__ import annotations
@@ -380,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = compute_figures(count, many, cores, nbgrader, local, cluster, floor)
     figures.update({"scores_identical_to_nbgrader": not differing, "differing_students": differing,
                     "cluster_scores_identical_to_local": not differing_cluster,
-                    "peak_pss_mb": {way: {part: round(kb / 1024, 1) for part, kb in parts.items()}
+                    "peak_pss_mib": {way: {part: round(kb / 1024, 1) for part, kb in parts.items()}
                                     for way, parts in peaks.items()}})
     print(f"\nmedians of {rounds} round(s); per submission: nbgrader {figures['nbgrader_s_per_submission']:.3f} s, "
           f"this grader ({many} workers) {figures['grader_s_per_submission']:.3f} s, "
@@ -412,9 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"scores identical to nbgrader's: {figures['scores_identical_to_nbgrader']}"
           + (f" (differ: {', '.join(differing)})" if differing else ""))
     print(f"peak memory of a student process (warm worker pages included): {figures['peak_student_process_rss_mb']} MB")
-    for way, parts in figures["peak_pss_mb"].items():
-        print(f"peak PSS, {way}: the command {parts.get('command', 0)} MB, its largest child's process tree "
-              f"{parts.get('largest_child_tree', 0)} MB, in all {parts.get('total', 0)} MB")
+    for way, parts in figures["peak_pss_mib"].items():
+        print(f"peak PSS, {way}: the command {parts.get('command', 0)} MiB, its largest child's process tree "
+              f"{parts.get('largest_child_tree', 0)} MiB, in all {parts.get('total', 0)} MiB")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(figures, indent=1))
     return 0
