@@ -9,6 +9,8 @@ from autograder.assignments import shipped
 from autograder.grade.batch import GradeSettings, grade_batch
 
 ROOT = Path(__file__).resolve().parents[1]
+CORPUS_NOTEBOOKS = ROOT / "tests" / "submissions" / "notebooks"
+CORPUS_TIMEOUT_S = 5.0  # short, so that the sleeping and hanging cells cost little
 SOLUTION = (ROOT / "solutions" / "dense_layers" / "dense_layers.py").read_text()
 
 

@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grade.batch import GradeSettings, grade_batch
-
 CORPUS = Path(__file__).resolve().parent / "submissions"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text())
 MISTAKES = sorted(name for name, entry in MANIFEST.items() if entry["kind"] == "mistake")
@@ -33,9 +31,9 @@ GENERIC = {"value.mismatch", "shape.wrong", "shapes.wrong", "student.error"}
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> dict[str, dict]:
-    results = grade_batch([CORPUS / "notebooks"], tmp_path_factory.mktemp("corpus_results"),
-                          GradeSettings(workers=2, timeout_s=5.0))
+def graded(corpus_graded) -> dict[str, dict]:
+    """Each student's result, as the batch wrote it (conftest.py grades the corpus once for the suite)."""
+    results = [json.loads(path.read_text()) for path in corpus_graded.glob("*.json")]
     return {result["student"]: result for result in results}
 
 
