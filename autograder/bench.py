@@ -87,8 +87,8 @@ class Run:
 
     def outside_grading(self) -> float | None:
         """The share of the workers' time not spent grading a submission, while every worker had one to
-        grade: from the first start after the first result (and after every worker's first start) to the
-        last start. A submission was graded from its result's time less its `duration_s` to its result's
+        grade: from the first start after the first result (and not before the N-th start of the run, N the
+        workers, by which workers that started together have each begun one) to the last start. A submission was graded from its result's time less its `duration_s` to its result's
         time. Measured within one run, this is not moved by the machine's speed drifting between runs, as
         a comparison of two runs' times is; what a cluster adds to it is what Dask costs per submission."""
         spans = sorted(zip(self.started_at, self.finished_at))
@@ -207,13 +207,13 @@ def run_grader(notebooks: list[Path], folder: Path, workers: int, cluster: str =
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with sampled_memory(process.pid) if memory else contextlib.nullcontext({}) as peaks:
         _, stderr = process.communicate()
-    run = Run(time.perf_counter() - wall, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu, peak_pss_kb=peaks)
+    run = Run(time.perf_counter() - wall, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu, workers=workers,
+              peak_pss_kb=peaks)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-3000:]}")
     written = {path: json.loads(path.read_text()) for path in out.glob("*.json")}
     written = {path: result for path, result in written.items() if isinstance(result, dict) and "exercises" in result}
     results = list(written.values())
-    run.workers = workers
     graded = sorted((path.stat().st_mtime, result["duration_s"]) for path, result in written.items())
     run.finished_at = [finished for finished, _ in graded]
     run.started_at = [finished - duration for finished, duration in graded]  # in the order of finished_at
@@ -234,7 +234,7 @@ def run_floor(notebooks: list[Path]) -> Run:
     from autograder.grade.hidden import collect, run_exercise
     from autograder.grade.static import rule_findings
     from autograder.grade.submission import read_submission
-    from autograder.run.inside import placeholders, warm
+    from autograder.run.inside import warm
     from autograder.run.inside.execute import new_namespace, run_cell
     from autograder.student import LocalStudent
 
@@ -253,9 +253,7 @@ def run_floor(notebooks: list[Path]) -> Run:
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
             contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
-        placeholders.install()
-        warm.rehearse()
-        gc.collect()
+        warm.prepare()  # ends with a collection of what the rehearsal left
         gc.freeze()
         grade_here(notebooks[0])
         run = Run(0.0, 0.0)

@@ -21,6 +21,15 @@ MAX_REHEARSED_LAYERS = 256
 MAX_REHEARSED_UNITS = 4096
 
 
+def prepare() -> None:
+    """All a warm worker does to itself before it forks a student process: Keras' placeholders made
+    (`placeholders.install`), then the rehearsal. The benchmark's floor prepares its process the same way."""
+    from autograder.run.inside import placeholders
+
+    placeholders.install()
+    rehearse()
+
+
 def rehearse() -> None:
     """Build, call and reweight Dense layers, a Sequential and a Model subclass, the ways student code and
     the grader's requests do; then forget them, as Keras' own `clear_session` does."""

@@ -400,11 +400,10 @@ def main(argv: list[str]) -> int:
 
     import autograder.run.inside.execute  # noqa: F401  (warm: IPython's transformer)
     import autograder.run.inside.probes  # noqa: F401
-    from autograder.run.inside import placeholders, warm
+    from autograder.run.inside import warm
     from autograder.run.inside.recorder import recorder
 
-    placeholders.install()
-    warm.rehearse()
+    warm.prepare()
 
     recorder()  # its references are taken here, before any student code runs
 
